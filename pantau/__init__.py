@@ -1,0 +1,1 @@
+"""Pantau: election-supervision analytics for Bawaslu (command line, settings, demo data)."""

@@ -1,0 +1,1 @@
+"""Deterministic synthetic demo data for Pantau (clearly marked as simulated, never official)."""

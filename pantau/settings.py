@@ -1,0 +1,51 @@
+"""Every setting Pantau reads, in one place.
+
+Settings come from environment variables (``PANTAU_*``) so the dashboard, the command line, the
+benchmarks and CI all see the same configuration without a config file to keep in sync. Paths
+default to the ``shared/`` folder beside the checkout, which holds the real 2024 reference figures
+and boundary polygons; an operator points them at official files instead.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SHARED_DIR = REPO_ROOT.parent / "shared"
+
+def _path(name: str, default: Path) -> Path:
+    value = os.environ.get(name)
+    return Path(value).expanduser() if value else default
+
+@dataclass(frozen=True)
+class Settings:
+    """A snapshot of the environment; read again with :func:`get_settings` after changing it."""
+
+    database_url: str
+    data_dir: Path
+    reference_dir: Path
+    geo_dir: Path
+    geo_cache_dir: Path
+    mode: str
+    suppression_k: int
+    anomaly_hmac_key: str
+    pool_size: int
+    pool_max_overflow: int
+
+def get_settings() -> Settings:
+    data_dir = _path("PANTAU_DATA_DIR", REPO_ROOT / "data")
+    default_url = f"duckdb:///{data_dir / 'pantau.duckdb'}"
+    return Settings(
+        database_url=os.environ.get("PANTAU_DATABASE_URL", default_url),
+        data_dir=data_dir,
+        reference_dir=_path("PANTAU_REFERENCE_DIR", SHARED_DIR / "reference"),
+        geo_dir=_path("PANTAU_GEO_DIR", SHARED_DIR / "geo"),
+        geo_cache_dir=_path("PANTAU_GEO_CACHE_DIR", data_dir / "geo_cache"),
+        mode=os.environ.get("PANTAU_MODE", "public"),
+        suppression_k=int(os.environ.get("PANTAU_SUPPRESSION_K", "5")),
+        anomaly_hmac_key=os.environ.get("PANTAU_ANOMALY_HMAC_KEY", "pantau-demo-key-change-me"),
+        pool_size=int(os.environ.get("PANTAU_POOL_SIZE", "5")),
+        pool_max_overflow=int(os.environ.get("PANTAU_POOL_MAX_OVERFLOW", "10")),
+    )
