@@ -38,7 +38,8 @@ def _counts() -> list[sa.ColumnElement]:
 
 
 def _filters(scope: str | None, election: str, stage: str | None, body: str | None,
-             due_until: date | None) -> list[sa.ColumnElement[bool]]:
+             due_until: date | None, due_from: date | None = None
+             ) -> list[sa.ColumnElement[bool]]:
     check_choice("election", election, ELECTIONS)
     clauses = [ob.c.election == election, in_scope(ob, scope)]
     if stage is not None:
@@ -47,6 +48,8 @@ def _filters(scope: str | None, election: str, stage: str | None, body: str | No
         clauses.append(ob.c.body == check_choice("body", body, tuple(SUPERVISOR_BODIES)))
     if due_until is not None:
         clauses.append(ob.c.due_date <= due_until)
+    if due_from is not None:
+        clauses.append(ob.c.due_date >= due_from)
     return clauses
 
 
@@ -66,7 +69,7 @@ def _joined() -> sa.FromClause:
 
 def compliance_by_region(level: str, scope: str | None = None, election: str = "pemilu2024",
                          stage: str | None = None, body: str | None = None,
-                         due_until: date | None = None, *,
+                         due_until: date | None = None, due_from: date | None = None, *,
                          engine: Engine | None = None) -> pl.DataFrame:
     """Per region at ``level``: expected, filed, on_time, late, missing, rate, on_time_rate."""
     level = check_level(level)
@@ -74,7 +77,7 @@ def compliance_by_region(level: str, scope: str | None = None, election: str = "
     group = ob.c[f"{level}_code"]
     totals = (
         sa.select(group.label("code"), *_counts()).select_from(_joined())
-        .where(*_filters(scope, election, stage, body, due_until), group.is_not(None))
+        .where(*_filters(scope, election, stage, body, due_until, due_from), group.is_not(None))
         .group_by(group).subquery()
     )
     names = regions_at(level, scope).subquery()
@@ -101,12 +104,13 @@ def compliance_by(dimension: str, scope: str | None = None, election: str = "pem
 
 
 def compliance_summary(scope: str | None = None, election: str = "pemilu2024",
-                       stage: str | None = None, due_until: date | None = None, *,
+                       stage: str | None = None, due_until: date | None = None,
+                       due_from: date | None = None, *,
                        engine: Engine | None = None) -> dict[str, float | int | None]:
     """The headline numbers for a scope: one row of counts and rates."""
     scope = check_scope(scope, "polling_station")
     stmt = sa.select(*_counts()).select_from(_joined()).where(
-        *_filters(scope, election, stage, None, due_until))
+        *_filters(scope, election, stage, None, due_until, due_from))
     return _with_rates(fetch(stmt, engine, COUNT_DTYPES)).row(0, named=True)
 
 
@@ -146,3 +150,17 @@ def staffing_coverage(level: str, scope: str | None = None, *,
     dtypes = {c: pl.Int64 for c in ("polling_stations", "tps_without_ptps", "villages",
                                      "villages_without_pkd")}
     return fetch(stmt, engine, dtypes).with_columns(pl.col(list(dtypes)).fill_null(0))
+
+
+def staffing_summary(scope: str | None = None, *, engine: Engine | None = None) -> dict[str, int]:
+    """Staffing totals for one scope (the whole country when None)."""
+    scope = check_scope(scope, "polling_station")
+    if scope is None:
+        frame = staffing_coverage("province", None, engine=engine)
+    else:
+        from data_access.codes import level_of, parent_of
+
+        frame = staffing_coverage(level_of(scope), parent_of(scope), engine=engine).filter(
+            pl.col("region_code") == scope)
+    return {c: int(frame[c].sum()) for c in ("polling_stations", "tps_without_ptps", "villages",
+                                              "villages_without_pkd")}

@@ -22,6 +22,7 @@ from data_access.domain import (
     EXTENSION_DAYS,
     FINDINGS,
     REGISTRATION,
+    STAGE_KEYS,
 )
 from data_access.query import check_choice, check_level, check_scope, fetch, in_scope, regions_at
 
@@ -38,6 +39,7 @@ class CaseFilter:
     source: str | None = None
     category: str | None = None
     finding: str | None = None
+    stage: str | None = None
     received_from: date | None = None
     received_until: date | None = None
 
@@ -51,6 +53,8 @@ class CaseFilter:
                                                            CASE_CATEGORIES))
         if self.finding is not None:
             clauses.append(case.c.finding == check_choice("finding", self.finding, FINDINGS))
+        if self.stage is not None:
+            clauses.append(case.c.stage == check_choice("stage", self.stage, STAGE_KEYS))
         if self.received_from is not None:
             clauses.append(case.c.received_on >= self.received_from)
         if self.received_until is not None:

@@ -59,8 +59,8 @@ def build_demo(seed: int = 2024, scope: Scope = Scope(None), url: str | None = N
     from pantau.anomalies.records import detect_record_anomalies
     from pantau.anomalies.regions import detect_region_anomalies
     from pantau.demo.compliance import generate_compliance
-    from pantau.demo.voter_records import generate_voter_records, write_extract
     from pantau.demo.violations import generate_violations
+    from pantau.demo.voter_records import generate_voter_records, write_extract
     from pantau.demo.voters import generate_voters
 
     settings = get_settings()

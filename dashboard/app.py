@@ -1,0 +1,46 @@
+"""Pantau's entry point: `streamlit run dashboard/app.py`.
+
+The entry parses the URL's filter state once per run, renders what every page shares (notices,
+the synthetic-data warning, the filter bar), and routes to the page. Only pages that work are in
+the navigation; their ``url_path`` values are stable because shared links depend on them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from dashboard import shell
+from dashboard.i18n import t
+from data_access.engine import StoreUnavailable
+
+PAGES_DIR = Path(__file__).resolve().parent.parent / "pages"
+
+st.set_page_config(page_title="Pantau", page_icon="🗳️", layout="wide")
+
+
+def main() -> None:
+    try:
+        state, notices = shell.current_state()
+    except StoreUnavailable as exc:
+        st.error(str(exc))
+        st.stop()
+    st.session_state["_pantau_state"] = state
+    tr = lambda m: t(m, state.lang)  # noqa: E731
+    pages = [
+        st.Page(PAGES_DIR / "overview.py", title=tr("Overview"), icon="🗺️",
+                url_path="ringkasan", default=True),
+        st.Page(PAGES_DIR / "region_profile.py", title=tr("Region profile"), icon="📍",
+                url_path="profil-wilayah"),
+        st.Page(PAGES_DIR / "about.py", title=tr("About the data"), icon="ℹ️",
+                url_path="tentang-data"),
+    ]
+    page = st.navigation(pages)
+    shell.synthetic_notice(state)
+    shell.show_notices(state, notices)
+    shell.filter_bar(state)
+    page.run()
+
+
+main()

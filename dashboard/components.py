@@ -1,0 +1,55 @@
+"""Small building blocks the pages compose: metric cards, ranked lists, tables, downloads."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import polars as pl
+import streamlit as st
+
+from pantau.export import to_bytes
+from pantau.formatting import format_number, format_share
+
+METRIC_LABELS = {
+    "cases": "Violation cases",
+    "rate_per_100k": "Cases per 100,000 voters",
+    "compliance_rate": "Reporting compliance",
+    "anomaly_flags": "Voter-list anomalies",
+    "voters": "Voters (DPT)",
+    "tps_without_ptps_share": "TPS without a supervisor",
+}
+SHARE_METRICS = {"compliance_rate", "tps_without_ptps_share"}
+# Higher is better for these; for the others a higher value is the worse one.
+HIGHER_IS_BETTER = {"compliance_rate", "voters"}
+
+
+def format_metric(metric: str, value: float | None, lang: str) -> str:
+    if value is None:
+        return "–"
+    if metric in SHARE_METRICS:
+        return format_share(value, lang)
+    if metric == "rate_per_100k":
+        return format_number(value, lang, 1)
+    return format_number(value, lang)
+
+
+def ranked(frame: pl.DataFrame, metric: str, n: int = 5) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Best and worst ``n`` regions for a metric (regions without a value are left out)."""
+    valued = frame.filter(pl.col(metric).is_not_null())
+    descending = metric in HIGHER_IS_BETTER
+    ordered = valued.sort([metric, "region_code"], descending=[descending, False])
+    best = ordered.head(n)
+    worst = valued.sort([metric, "region_code"], descending=[not descending, False]).head(n)
+    return best, worst
+
+
+def download_buttons(frame: pl.DataFrame, basename: str, tr: Callable[..., str],
+                     key: str) -> None:
+    """CSV and XLSX of exactly the frame on screen (formula-like text neutralised)."""
+    c1, c2 = st.columns(2)
+    c1.download_button(tr("Download CSV"), to_bytes(frame, "csv"), f"{basename}.csv",
+                       "text/csv", key=f"{key}_csv", icon=":material/download:")
+    c2.download_button(
+        tr("Download XLSX"), to_bytes(frame, "xlsx"), f"{basename}.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=f"{key}_xlsx", icon=":material/download:")
