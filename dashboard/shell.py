@@ -21,8 +21,9 @@ STAGE_LABELS = {
     "quiet_period": "Quiet period", "voting": "Voting", "counting": "Counting",
     "recapitulation": "Recapitulation",
 }
-LEVEL_LABELS = {"province": "Province", "regency": "Regency/City", "district": "District",
-                "village": "Village"}
+# Level names stay Indonesian in every language (DOMAIN.md: proper administrative terms).
+LEVEL_NAMES = {"province": "Provinsi", "regency": "Kabupaten/Kota", "district": "Kecamatan",
+               "village": "Desa/Kelurahan"}
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ import polars as pl
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from data_access import schema
+from data_access import rollups, schema
 from data_access.engine import duckdb_path, make_engine
 from pantau.settings import get_settings
 
@@ -48,7 +48,8 @@ def writing(url: str | None = None, *, fresh: bool = False) -> Iterator[Connecti
     """A connection inside one all-or-nothing write.
 
     ``fresh=True`` starts from an empty store (the demo build); otherwise the current contents are
-    the starting point. The schema exists when the block starts.
+    the starting point. The schema exists when the block starts; the derived rollups are refreshed
+    when it ends, inside the same transaction, so no loader can leave them stale.
     """
     url = url or get_settings().database_url
     path = duckdb_path(url)
@@ -60,6 +61,7 @@ def writing(url: str | None = None, *, fresh: bool = False) -> Iterator[Connecti
                     schema.metadata.drop_all(conn)
                 create_schema(conn)
                 yield conn
+                rollups.refresh_all(conn)
         finally:
             engine.dispose()
         return
@@ -74,6 +76,7 @@ def writing(url: str | None = None, *, fresh: bool = False) -> Iterator[Connecti
             with engine.begin() as conn:
                 create_schema(conn)
                 yield conn
+                rollups.refresh_all(conn)
             with engine.connect() as conn:
                 conn.exec_driver_sql("CHECKPOINT")
             engine.dispose()

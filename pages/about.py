@@ -36,8 +36,8 @@ st.dataframe(
 
 st.subheader(tr("Regions in the store"))
 counts = data.counts_by_level()
-st.write(", ".join(f"{tr(label)}: {format_number(counts.get(level, 0), lang)}"
-                   for level, label in shell.LEVEL_LABELS.items()))
+st.write(", ".join(f"{name}: {format_number(counts.get(level, 0), lang)}"
+                   for level, name in shell.LEVEL_NAMES.items()))
 
 st.subheader(tr("Ingest log"))
 log = data.ingest_log()

@@ -33,6 +33,12 @@ class Settings:
     anomaly_hmac_key: str
     pool_size: int
     pool_max_overflow: int
+    # Maps work offline by default: no tile server, Leaflet served from the app's own static files.
+    map_tiles: str | None = None
+    map_tiles_attribution: str | None = None
+    map_assets_url: str = "/app/static/leaflet"
+    geo_code_column: str = "code"
+    geo_name_column: str = "name"
 
 def get_settings() -> Settings:
     data_dir = _path("PANTAU_DATA_DIR", REPO_ROOT / "data")
@@ -48,4 +54,9 @@ def get_settings() -> Settings:
         anomaly_hmac_key=os.environ.get("PANTAU_ANOMALY_HMAC_KEY", "pantau-demo-key-change-me"),
         pool_size=int(os.environ.get("PANTAU_POOL_SIZE", "5")),
         pool_max_overflow=int(os.environ.get("PANTAU_POOL_MAX_OVERFLOW", "10")),
+        map_tiles=os.environ.get("PANTAU_MAP_TILES") or None,
+        map_tiles_attribution=os.environ.get("PANTAU_MAP_TILES_ATTRIBUTION") or None,
+        map_assets_url=os.environ.get("PANTAU_MAP_ASSETS_URL", "/app/static/leaflet").rstrip("/"),
+        geo_code_column=os.environ.get("PANTAU_GEO_CODE_COLUMN", "code"),
+        geo_name_column=os.environ.get("PANTAU_GEO_NAME_COLUMN", "name"),
     )

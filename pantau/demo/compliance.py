@@ -145,6 +145,18 @@ def _ancestry_for(code: pl.Expr, level_index: int) -> list[pl.Expr]:
     ]
 
 
+def _posts(frame: pl.DataFrame, body: str, level_index: int) -> pl.DataFrame:
+    """Supervisor rows (without id) for the posts in ``frame`` (``code``, optionally ``seat``).
+    A PTPS supervises a TPS: its ancestry, sliced from the TPS code, stops at the desa."""
+    code = pl.col("code")
+    return frame.select(
+        body=pl.lit(body),
+        seat=pl.col("seat") if "seat" in frame.columns else pl.lit(1, dtype=pl.Int32),
+        region_code=code,
+        polling_station_code=code if body == "ptps" else pl.lit(None, dtype=pl.Utf8),
+    ).with_columns(_ancestry_for(pl.col("region_code"), level_index))
+
+
 def _supervisors(regions: pl.DataFrame, stations: pl.DataFrame, regencies: pl.Series,
                  rng: np.random.Generator) -> tuple[pl.DataFrame, dict[str, int]]:
     """One row per staffed post, ordered by body then code then seat; ids 1..n."""
@@ -179,24 +191,13 @@ def _supervisors(regions: pl.DataFrame, stations: pl.DataFrame, regencies: pl.Se
                           np.ones(len(pkd_logit)), np.array([UNSTAFFED_PKD_SHARE]))[0]
     pkd_vacant = rng.random(len(pkd_logit)) < _sigmoid(base + pkd_logit)
 
-    null = pl.lit(None, dtype=pl.Utf8)
+    seats = pl.DataFrame({"seat": pl.Series([1, 2, 3], dtype=pl.Int32)})
     parts = [
-        provinces.select(body=pl.lit("bawaslu_province"), seat=pl.lit(1, pl.Int32),
-                         region_code="code", polling_station_code=null,
-                         *_ancestry_for(pl.col("code"), 0)),
-        pl.DataFrame({"code": regencies}).select(
-            body=pl.lit("bawaslu_regency"), seat=pl.lit(1, pl.Int32), region_code="code",
-            polling_station_code=null, *_ancestry_for(pl.col("code"), 1)),
-        districts.join(pl.DataFrame({"seat": pl.Series([1, 2, 3], dtype=pl.Int32)}), how="cross")
-        .sort("code", "seat")
-        .select(body=pl.lit("panwascam"), seat="seat", region_code="code",
-                polling_station_code=null, *_ancestry_for(pl.col("code"), 2)),
-        villages.filter(pl.Series(~pkd_vacant)).select(
-            body=pl.lit("pkd"), seat=pl.lit(1, pl.Int32), region_code="code",
-            polling_station_code=null, *_ancestry_for(pl.col("code"), 3)),
-        stations.filter(pl.Series(~ptps_vacant)).select(
-            body=pl.lit("ptps"), seat=pl.lit(1, pl.Int32), region_code="code",
-            polling_station_code="code", *_ancestry_for(pl.col("village_code"), 3)),
+        _posts(provinces, "bawaslu_province", 0),
+        _posts(pl.DataFrame({"code": regencies}), "bawaslu_regency", 1),
+        _posts(districts.join(seats, how="cross").sort("code", "seat"), "panwascam", 2),
+        _posts(villages.filter(pl.Series(~pkd_vacant)), "pkd", 3),
+        _posts(stations.filter(pl.Series(~ptps_vacant)), "ptps", 3),
     ]
     supervisors = pl.concat(parts).with_columns(
         supervisor_id=pl.int_range(1, pl.len() + 1, dtype=pl.Int64))
@@ -240,7 +241,7 @@ def _schedule() -> pl.DataFrame:
                     lag = STAGE_DUE_DAYS
                 rows.append({"body": body, "election_idx": e,
                              "stage_idx": STAGE_KEYS.index(key),
-                             "start": _days(stage.start), "end": _days(stage.end),
+                             "end": _days(stage.end),
                              "due": _days(stage.end) + lag})
     return pl.DataFrame(rows)
 
@@ -282,7 +283,6 @@ def generate_compliance(regions: pl.DataFrame, polling_stations: pl.DataFrame,
 
     slot_election = schedule["election_idx"].to_numpy()
     slot_stage = schedule["stage_idx"].to_numpy()
-    slot_start = schedule["start"].to_numpy()
     slot_end = schedule["end"].to_numpy()
     slot_due = schedule["due"].to_numpy()
     body_names = list(BODIES)
@@ -315,7 +315,7 @@ def generate_compliance(regions: pl.DataFrame, polling_stations: pl.DataFrame,
     in_regency = sup_reg >= 0
     cell_sup = np.flatnonzero(in_regency)
     cells = pl.DataFrame({"reg": sup_reg[cell_sup], "body": sup_body[cell_sup]}).group_by(
-        "reg", "body").len()
+        "reg", "body").len().sort("reg", "body")  # sorted: float sums in a fixed order
     cell_reg, cell_body, cell_n = (cells[c].to_numpy() for c in ("reg", "body", "len"))
     slots_of_body = [np.flatnonzero(slot_body == b) for b in range(len(BODIES))]
     counts = np.array([len(slots_of_body[b]) for b in cell_body])
@@ -413,7 +413,7 @@ def generate_compliance(regions: pl.DataFrame, polling_stations: pl.DataFrame,
         province_code="province_code", regency_code="regency_code",
         district_code="district_code", village_code="village_code",
     )
-    del ob_sup, ob_slot, slot_start
+    del ob_sup, ob_slot
 
     supervisors = supervisors.select(
         "supervisor_id", "body", "seat", "region_code", "polling_station_code", *_ANCESTRY)

@@ -83,8 +83,8 @@ PILKADA = Calibration(
     pending=(237, 13),
     categories={"administrative": 501, "criminal": 212, "ethics": 292, "other_law": 932, "tsm": 0},
     uncategorised=0,
-    not_violation=1600,
-    in_process=190,
+    not_violation=1700,
+    in_process=90,
 )
 CALIBRATION: dict[str, Calibration] = {"pemilu2024": PEMILU, "pilkada2024": PILKADA}
 
@@ -114,8 +114,9 @@ GENERAL_PARTIES = {"candidate": 0.28, "political_party": 0.18, "election_officia
 
 # Decision lead time after registration: most within the 7 days, some in the 7-day extension,
 # a few overdue.
-DECISION_MIX = ((0.72, 1, DECISION_DAYS), (0.21, DECISION_DAYS + 1, DECISION_DAYS + EXTENSION_DAYS),
-                (0.07, DECISION_DAYS + EXTENSION_DAYS + 1, 35))
+DECISION_MIX = ((0.74, 1, DECISION_DAYS),
+                (0.21, DECISION_DAYS + 1, DECISION_DAYS + EXTENSION_DAYS),
+                (0.05, DECISION_DAYS + EXTENSION_DAYS + 1, 35))
 REGISTRATION_LAG = (0.15, 0.45, 0.30, 0.10)  # P(0, 1, 2, 3 days) for the preliminary review
 REPORTING_WINDOW = 7  # a laporan is filed within 7 days of the event
 SHORT_WINDOW_STAGES = ("quiet_period", "voting", "counting")  # 1 x 24 h there
@@ -169,7 +170,8 @@ def _stage_table(election: str, first: int, last: int) -> np.ndarray:
 
 def _intensity(days: np.ndarray, election: str, source: str) -> np.ndarray:
     """Relative daily case intake: low during voter updating, higher in candidacy, high in the
-    campaign, a peak around voting day and a post-voting wave of public reports.
+    campaign, a spike on voting day and a post-voting wave of public reports, quieter once the
+    recapitulation is over.
 
     The ratios follow the weekly rates implied by the Pemilu snapshots (≈15/week before the
     campaign, ≈60-110/week in the campaign, ≈300/week around voting day).
@@ -182,9 +184,12 @@ def _intensity(days: np.ndarray, election: str, source: str) -> np.ndarray:
     weight[campaign] = 4.5 * (1.3 if source == "temuan" else 1.0)
     after = days >= _days(stages["quiet_period"].start)
     since = days - voting
-    peak = 15.0 * np.exp(-0.5 * (since / (4.0 if source == "laporan" else 2.5)) ** 2)
-    tail = np.where(since > 0, (6.0 if source == "laporan" else 2.0) * np.exp(-since / 25.0), 0)
-    weight[after] = 3.0 + peak[after] + tail[after]
+    laporan = source == "laporan"
+    peak = 15.0 * np.exp(-0.5 * (since / (4.0 if laporan else 2.5)) ** 2)
+    spike = np.where(since == 0, 25.0, 0.0) + np.where(since == 1, 15.0 if laporan else 5.0, 0.0)
+    wave = np.where(since > 0, (6.0 if laporan else 2.0) * np.exp(-since / 25.0), 0.0)
+    base = np.where(days <= _days(stages["recapitulation"].end), 3.0, 1.0)
+    weight[after] = (base + peak + spike + wave)[after]
     return weight
 
 
@@ -226,7 +231,7 @@ def _regency_weights(regions: pl.DataFrame, voters_by_regency: pl.DataFrame,
     if regencies["voters"].sum() <= 0:
         regencies = regencies.with_columns(voters=pl.lit(1.0))
     provinces = sorted(set(regencies["code"].str.slice(0, 2).to_list()))
-    n_high = min(HIGH_RATE_PROVINCES, max(1, len(provinces) // 8))
+    n_high = min(HIGH_RATE_PROVINCES, max(1, len(provinces) // 7))
     high = sorted(rng.choice(provinces, size=n_high, replace=False).tolist()) if provinces else []
     effect = np.exp(REGENCY_EFFECT_SD * rng.standard_normal(regencies.height))
     factor = np.where(regencies["code"].str.slice(0, 2).is_in(high).to_numpy(),
@@ -237,7 +242,9 @@ def _regency_weights(regions: pl.DataFrame, voters_by_regency: pl.DataFrame,
 
 def _children(regions: pl.DataFrame, level: str, regencies: pl.Series) -> tuple[np.ndarray, ...]:
     """Sorted child codes of ``level`` with each regency's first index and count."""
-    children = regions.filter(pl.col("level") == level).select("code", "regency_code").sort("code")
+    children = regions.filter(
+        (pl.col("level") == level) & pl.col("regency_code").is_in(regencies.implode())
+    ).select("code", "regency_code").sort("code")
     counts = children.group_by("regency_code").len()
     per = pl.DataFrame({"regency_code": regencies}).join(
         counts, on="regency_code", how="left", maintain_order="left")["len"].fill_null(0)
@@ -245,6 +252,12 @@ def _children(regions: pl.DataFrame, level: str, regencies: pl.Series) -> tuple[
     # Children are sorted by code, hence grouped by regency in regency order.
     start = np.concatenate([[0], np.cumsum(count)[:-1]])
     return children["code"].to_numpy(), start, count
+
+
+def _dates(values: np.ndarray, keep: np.ndarray | None = None) -> pl.Series:
+    """Days since 1970 as a Date series, null where ``keep`` is False."""
+    dates = pl.Series(values.astype(np.int32)).cast(pl.Date)
+    return dates if keep is None else pl.select(pl.when(pl.Series(keep)).then(dates)).to_series()
 
 
 def _election_cases(election: str, cal: Calibration, regencies: pl.DataFrame,
@@ -292,7 +305,8 @@ def _election_cases(election: str, cal: Calibration, regencies: pl.DataFrame,
     finding = np.full(n, None, dtype=object)
     reg_idx = np.flatnonzero(is_registered)
     reg_age = cut_off - reviewed[reg_idx]
-    in_process = _weighted_pick(rng, np.exp(-reg_age / 10.0) + 0.03, cal.in_process)
+    in_process = _weighted_pick(rng, np.exp(-reg_age / 7.0) + 0.02 * np.exp(-reg_age / 60.0),
+                                 cal.in_process)
     finding[reg_idx[in_process]] = "in_process"
     decided_idx = reg_idx[~in_process]
     n_violation = sum(cal.categories.values()) + cal.uncategorised
@@ -316,7 +330,7 @@ def _election_cases(election: str, cal: Calibration, regencies: pl.DataFrame,
     lead = low + np.floor(rng.random(n) * (high - low + 1)).astype(np.int64)
     is_decided = (finding == "violation") | (finding == "not_violation")
     decided = np.minimum(reviewed + lead, cut_off)
-    is_forwarded = category != None  # noqa: E711 (elementwise on an object array)
+    is_forwarded = np.not_equal(category, None)
     forwarded = np.minimum(decided + rng.integers(0, 4, size=n), cut_off)
 
     # Reported party: fixed by the kind of violation where the rules say who it concerns.
@@ -339,10 +353,6 @@ def _election_cases(election: str, cal: Calibration, regencies: pl.DataFrame,
         offset = np.floor(rng.random(int(mask.sum())) * count[reg_pick[mask]]).astype(np.int64)
         region[mask] = child_codes[start[reg_pick[mask]] + offset]
 
-    def as_date(values: np.ndarray, keep: np.ndarray) -> pl.Series:
-        return pl.Series(np.where(keep, values, 0).astype(np.int32)).cast(pl.Date).zip_with(
-            pl.Series(keep), pl.lit(None, dtype=pl.Date))
-
     stage_names = pl.Series([*stage_keys, None], dtype=pl.Utf8)
     return pl.DataFrame({
         "election": pl.Series([election] * n, dtype=pl.Utf8),
@@ -356,12 +366,12 @@ def _election_cases(election: str, cal: Calibration, regencies: pl.DataFrame,
         "subcategory": pl.Series(subcategory.tolist(), dtype=pl.Utf8),
         "forwarded_to": pl.Series(category.tolist(), dtype=pl.Utf8).replace_strict(
             FORWARD_DESTINATION, default=None, return_dtype=pl.Utf8),
-        "occurred_on": pl.Series(occurred.astype(np.int32)).cast(pl.Date),
-        "received_on": pl.Series(received.astype(np.int32)).cast(pl.Date),
-        "registered_on": as_date(reviewed, is_registered),
-        "decided_on": as_date(decided, is_decided),
-        "forwarded_on": as_date(forwarded, is_forwarded),
-        "reviewed_on": pl.Series(reviewed.astype(np.int32)).cast(pl.Date),
+        "occurred_on": _dates(occurred),
+        "received_on": _dates(received),
+        "registered_on": _dates(reviewed, is_registered),
+        "decided_on": _dates(decided, is_decided),
+        "forwarded_on": _dates(forwarded, is_forwarded),
+        "reviewed_on": _dates(reviewed),
         "region_code": pl.Series(region.tolist(), dtype=pl.Utf8),
     })
 

@@ -68,15 +68,29 @@ def test_summary_matches_hand_count(fixture_engine):
     assert pilkada["expected"] == 1 and pilkada["on_time"] == 1
 
 
-def test_staffing_coverage(fixture_engine):
-    frame = compliance.staffing_coverage("regency", engine=fixture_engine)
+@pytest.mark.parametrize("level", ["province", "regency", "district", "village"])
+def test_staffing_coverage(fixture_engine, level):
+    frame = compliance.staffing_coverage(level, engine=fixture_engine)
     ptps = {code for _, body, code in SUPERVISORS if body == "ptps"}
     pkd = {code for _, body, code in SUPERVISORS if body == "pkd"}
     villages = [code for code, level, _, _ in REGIONS if level == "village"]
     for row in frame.iter_rows(named=True):
-        tps = [c for c, _, _ in POLLING_STATIONS if c.startswith(row["region_code"] + ".")]
-        desa = [v for v in villages if v.startswith(row["region_code"] + ".")]
+        code = row["region_code"]
+        tps = [c for c, _, _ in POLLING_STATIONS if c.startswith(code + ".")]
+        desa = [v for v in villages if v == code or v.startswith(code + ".")]
         assert row["polling_stations"] == len(tps)
         assert row["tps_without_ptps"] == len([c for c in tps if c not in ptps])
         assert row["villages"] == len(desa)
         assert row["villages_without_pkd"] == len([v for v in desa if v not in pkd])
+
+
+def test_rollup_and_base_tables_agree_inside_a_province(fixture_engine):
+    """A province's numbers read from the rollup equal the sum of its desa read from the base
+    tables (desa level never uses the rollup)."""
+    province = compliance.compliance_by_region("province", engine=fixture_engine)
+    desa = compliance.compliance_by_region("village", "91", engine=fixture_engine)
+    row = province.filter(province["region_code"] == "91").row(0, named=True)
+    # Bodies above desa (Bawaslu Provinsi, Kab/Kota) count at province level but not per desa.
+    above = _expected(lambda code: code if len(code) < 13 and code.startswith("91") else None)
+    for column in ("expected", "filed", "on_time", "late", "missing"):
+        assert row[column] == desa[column].sum() + sum(v[column] for v in above.values())
