@@ -27,6 +27,7 @@ def main() -> None:
         st.error(str(exc))
         st.stop()
     st.session_state["_pantau_state"] = state
+    shell.set_state(state)  # canonical URL: dotted codes, ignored parameters removed
     tr = lambda m: t(m, state.lang)  # noqa: E731
     pages = [
         st.Page(PAGES_DIR / "overview.py", title=tr("Overview"), icon="🗺️",

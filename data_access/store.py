@@ -25,6 +25,8 @@ from data_access import rollups, schema
 from data_access.engine import duckdb_path, make_engine
 from pantau.settings import get_settings
 
+WRITER_MEMORY_LIMIT = "1GB"
+
 
 def create_schema(conn: Connection) -> None:
     """Create every table that is missing (existing tables are left as they are)."""
@@ -73,18 +75,33 @@ def writing(url: str | None = None, *, fresh: bool = False) -> Iterator[Connecti
             shutil.copyfile(path, work)
         engine = make_engine(f"duckdb:///{work}")
         try:
-            with engine.begin() as conn:
+            # The work file is private until the swap, so committing inside it is safe: that
+            # lets a long load release memory between tables (see flush) and the swap stays the
+            # one moment readers can observe.
+            with engine.connect() as conn:
+                # Bound DuckDB's buffer pool: a national build must stay within 4 GB in all, and
+                # the generator's frames need their share. DuckDB spills beyond this if needed.
+                conn.exec_driver_sql(f"SET memory_limit = '{WRITER_MEMORY_LIMIT}'")
                 create_schema(conn)
                 yield conn
                 rollups.refresh_all(conn)
-            with engine.connect() as conn:
+                conn.commit()
                 conn.exec_driver_sql("CHECKPOINT")
             engine.dispose()
             os.replace(work, path)
         except BaseException:
             engine.dispose()
             work.unlink(missing_ok=True)
+            work.with_name(work.name + ".wal").unlink(missing_ok=True)
             raise
+
+
+def flush(conn: Connection) -> None:
+    """Let a long load release memory: commits the private work file of an embedded store (the
+    live store is untouched until the swap); a no-op on a server database, where the whole load
+    must stay one transaction to be invisible to readers until it is complete."""
+    if conn.dialect.name == "duckdb":
+        conn.commit()
 
 
 def bulk_insert(conn: Connection, table: sa.Table, frame: pl.DataFrame) -> int:

@@ -10,9 +10,9 @@ dotted Kemendagri form. Villages usually come as points (centroids), which are k
 
 from __future__ import annotations
 
-import logging
 import warnings
 from collections.abc import Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -32,8 +32,6 @@ from data_access.codes import InvalidRegionCode, Level, level_of, normalize
 from geo.repair import RepairMethod, RepairReport, parse_wkb, repair_polygons
 from pantau.settings import get_settings
 
-log = logging.getLogger(__name__)
-
 POLYGON_LEVELS: tuple[Level, ...] = ("province", "regency", "district")
 BOUNDARY_LEVELS: tuple[Level, ...] = (*POLYGON_LEVELS, "village")
 DEFAULT_STEMS: dict[str, Level] = {
@@ -51,12 +49,12 @@ _CSV_POINTS = {"X_POSSIBLE_NAMES": "lng,lon,long,longitude,x", "Y_POSSIBLE_NAMES
 
 
 class BoundariesUnavailable(RuntimeError):
-    """No boundary file for a level: the app keeps running and shows this message instead of a map."""
+    """No boundary file for a level: the app keeps running and shows this message, not a map."""
 
 
 @dataclass(frozen=True)
 class BoundarySource:
-    """One layer of one file, and the levels whose regions it holds."""
+    """One file, and its layer when the file has several (a GeoPackage, say)."""
 
     path: Path
     layer: str | None = None
@@ -72,11 +70,21 @@ def _columns(code_column: str | None, name_column: str | None) -> tuple[str, str
     return code_column or settings.geo_code_column, name_column or settings.geo_name_column
 
 
+@contextmanager
+def _unclosed_rings_expected():
+    """GDAL warns about each unclosed ring; parse_wkb closes and counts them instead."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Non closed ring")
+        yield
+
+
 def _open_options(path: Path) -> dict[str, str]:
     return _CSV_POINTS if path.suffix.lower() == ".csv" else {}
 
 
 def _candidate_files(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
     return [
         p for p in sorted(folder.iterdir())
         if p.is_file() and not p.name.startswith(".") and p.suffix
@@ -86,8 +94,6 @@ def _candidate_files(folder: Path) -> list[Path]:
 
 def folder_fingerprint(folder: Path) -> tuple[tuple[str, int, int], ...]:
     """Names, sizes and mtimes: enough to notice a replaced file without reading it."""
-    if not folder.is_dir():
-        return ()
     return tuple((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in _candidate_files(folder))
 
 
@@ -97,8 +103,9 @@ def _levels_in(path: Path, layer: str | None, code_column: str) -> set[Level]:
         info = pyogrio.read_info(path, layer=layer, **_open_options(path))
         if info.get("geometry_type") is None or code_column not in list(info["fields"]):
             return set()
-        table = pyogrio.read_dataframe(path, layer=layer, columns=[code_column],
-                                       read_geometry=False, **_open_options(path))
+        with _unclosed_rings_expected():
+            table = pyogrio.read_dataframe(path, layer=layer, columns=[code_column],
+                                           read_geometry=False, **_open_options(path))
     except (DataSourceError, DataLayerError):
         return set()
     levels: set[Level] = set()
@@ -111,7 +118,8 @@ def _levels_in(path: Path, layer: str | None, code_column: str) -> set[Level]:
 
 
 @lru_cache(maxsize=16)
-def _discover(folder: Path, code_column: str, fingerprint: tuple) -> dict[Level, tuple[BoundarySource, ...]]:
+def _discover(folder: Path, code_column: str, fingerprint: tuple
+              ) -> dict[Level, tuple[BoundarySource, ...]]:
     found: dict[Level, list[BoundarySource]] = {}
     for path in _candidate_files(folder):
         if path.stem.lower() in DEFAULT_STEMS:
@@ -194,7 +202,8 @@ def load_boundaries(
     report.features = len(codes)
     if level in POLYGON_LEVELS:
         geometry = repair_polygons(codes, geometry, report, repair_method)
-    geometry = np.array([shapely.Polygon() if g is None else g for g in geometry], dtype=object)
+    empty = shapely.Polygon() if level in POLYGON_LEVELS else shapely.Point()
+    geometry = np.array([empty if g is None else g for g in geometry], dtype=object)
     frame = gpd.GeoDataFrame({"code": codes, "name": names, "level": level},
                              geometry=geometry, crs="EPSG:4326")
     return LoadedLayer(_merge_duplicates(frame, report), report)
@@ -202,9 +211,7 @@ def load_boundaries(
 
 def _read_source(source: BoundarySource, level: Level, code_column: str, name_column: str,
                  report: RepairReport) -> tuple[list[str], list[str], np.ndarray]:
-    with warnings.catch_warnings():
-        # GDAL warns about each unclosed ring; parse_wkb closes and counts them instead.
-        warnings.filterwarnings("ignore", message="Non closed ring")
+    with _unclosed_rings_expected():
         meta, _, wkb, fields = ogr_read(source.path, layer=source.layer, force_2d=True,
                                         **_open_options(source.path))
     columns = list(meta["fields"])
@@ -251,32 +258,34 @@ def _merge_duplicates(frame: gpd.GeoDataFrame, report: RepairReport) -> gpd.GeoD
     return frame.sort_values("code", ignore_index=True)
 
 
-def boundary_village_names(folder: Path | None = None, code_column: str | None = None,
-                           name_column: str | None = None) -> pl.DataFrame | None:
-    """Codes and names of the boundary vintage's villages (no geometry), or None if absent.
+def boundary_names(level: Level, folder: Path | None = None, code_column: str | None = None,
+                   name_column: str | None = None) -> pl.DataFrame | None:
+    """Codes (dotted) and names of one level, without geometry (fast), or None if absent.
 
-    The vintage join uses them as evidence of which old kecamatan a new one was split from.
+    The vintage join uses the village names as evidence of which old kecamatan a new one was
+    split from; the bench uses the kecamatan codes to find the largest province.
     """
     code_column, name_column = _columns(code_column, name_column)
     try:
-        found = sources_for("village", folder, code_column)
+        found = sources_for(level, folder, code_column)
     except BoundariesUnavailable:
         return None
-    frames = []
+    codes: list[str] = []
+    names: list[str] = []
     for source in found:
-        table = pyogrio.read_dataframe(source.path, layer=source.layer, read_geometry=False,
-                                       columns=[code_column, name_column],
-                                       **_open_options(source.path))
-        frames.append(pl.DataFrame({"code": [_code_text(v) for v in table[code_column]],
-                                    "name": [str(v) for v in table[name_column]]}))
-    villages = pl.concat(frames)
-    valid = []
-    for code in villages["code"]:
-        try:
-            valid.append(normalize(code))
-        except InvalidRegionCode:
-            valid.append(None)
-    return villages.with_columns(code=pl.Series(valid)).drop_nulls("code")
+        with _unclosed_rings_expected():
+            table = pyogrio.read_dataframe(source.path, layer=source.layer, read_geometry=False,
+                                           **_open_options(source.path))
+        raw_names = table[name_column] if name_column in table else table[code_column]
+        for value, name in zip(table[code_column], raw_names, strict=True):
+            try:
+                code = normalize(_code_text(value))
+            except InvalidRegionCode:
+                continue
+            if level_of(code) == level:
+                codes.append(code)
+                names.append(str(name))
+    return pl.DataFrame({"code": codes, "name": names})
 
 
 def file_digest_parts(source: BoundarySource) -> list[Path]:

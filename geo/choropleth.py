@@ -184,7 +184,15 @@ def _extra_text(value: object, lang: str, decimals: int) -> str:
 def values_without_region(regions: gpd.GeoDataFrame, values: pl.DataFrame) -> list[str]:
     """Codes that have a value but no region on the map, so the page can say so."""
     drawn = set(regions["code"])
-    return sorted({normalize(c) for c in values["region_code"]} - drawn)
+    missing = set()
+    for value in values["region_code"]:
+        try:
+            code = normalize(value)
+        except InvalidRegionCode:
+            code = str(value)
+        if code not in drawn:
+            missing.add(code)
+    return sorted(missing)
 
 
 def build_map(
@@ -203,13 +211,14 @@ def build_map(
 ) -> folium.Map:
     """A folium map of ``regions`` (columns code, name, geometry) coloured by ``values``.
 
-    ``values`` has ``region_code``, ``value`` and any columns named in ``labels.extra``. Regions
-    without a value are drawn hatched and labelled ``labels.no_data``; values whose code has no
-    region are logged (see :func:`values_without_region`). ``tiles`` defaults to
-    ``PANTAU_MAP_TILES``; unset, the map has no base layer and needs no network ("none" forces
-    that). Point layers (village centroids) are drawn as circles.
+    ``values`` has ``region_code``, ``value`` and optionally columns named in ``labels.extra``
+    (shown in the tooltip). Regions without a value are drawn hatched and labelled
+    ``labels.no_data``; values whose code has no region are logged (see
+    :func:`values_without_region`). ``tiles`` defaults to ``PANTAU_MAP_TILES``; unset, the map
+    has no base layer and needs no network ("none" forces that). Point layers (village
+    centroids) are drawn as circles.
     """
-    extra = list(labels.extra)
+    extra = [c for c in labels.extra if c in values.columns]  # the labelled ones supplied
     by_code = _value_map(values, ["value", *extra])
     if missing := values_without_region(regions, values):
         log.warning("%d values have no region on the map: %s", len(missing), missing[:10])
@@ -242,23 +251,23 @@ def build_map(
     if tiles:  # an operator's choice (PANTAU_MAP_TILES); the default map needs no tile server
         folium.TileLayer(tiles, attr=get_settings().map_tiles_attribution).add_to(m)
     m.get_root().header.add_child(Element(_BACKGROUND_CSS))
-    rows = [(color, f"{fmt(lo)} – {fmt(hi)}") for color, lo, hi in
-            zip(classes.colors, [classes.lower, *classes.bins[:-1]], classes.bins, strict=True)]
+    lows = [classes.lower, *classes.bins[:-1]] if classes.bins else []
+    rows = [(color, f"{fmt(lo)} – {fmt(hi)}")
+            for color, lo, hi in zip(classes.colors, lows, classes.bins, strict=True)]
     rows.append((NO_DATA_FILL, f"{labels.no_data} ({int((~has_value).sum())})"))
     _Legend(labels.legend_title, rows).add_to(m)
-    is_points = bool(len(regions)) and regions.geom_type.eq("Point").all()
-    folium.GeoJson(
-        {"type": "FeatureCollection", "features": features},
-        style_function=lambda feature: style_of[feature["id"]],
-        highlight_function=lambda _: {"weight": 2.5, "color": "#1b1b1b"},
-        tooltip=folium.GeoJsonTooltip(
-            fields=["name", "value_label", *extra],
-            aliases=[labels.region, labels.value, *[labels.extra[c] for c in extra]],
-            sticky=True),
-        marker=folium.CircleMarker(radius=5) if is_points else None,
-        smooth_factor=0.5,
-    ).add_to(m)
     if features:
+        is_points = regions.geom_type.eq("Point").all()
+        aliases = [labels.region, labels.value, *[labels.extra[c] for c in extra]]
+        folium.GeoJson(
+            {"type": "FeatureCollection", "features": features},
+            style_function=lambda feature: style_of[feature["id"]],
+            highlight_function=lambda _: {"weight": 2.5, "color": "#1b1b1b"},
+            tooltip=folium.GeoJsonTooltip(fields=["name", "value_label", *extra],
+                                          aliases=[html.escape(a) for a in aliases], sticky=True),
+            marker=folium.CircleMarker(radius=5) if is_points else None,
+            smooth_factor=0.5,
+        ).add_to(m)
         minx, miny, maxx, maxy = regions.total_bounds
         m.fit_bounds([[miny, minx], [maxy, maxx]])
     use_local_assets(m, assets_url)

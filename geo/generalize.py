@@ -5,8 +5,11 @@ is, a national map takes seconds to draw. Per level and display scale we:
 
 1. drop parts smaller than ``min_part_area`` (degrees²) but always keep each region's largest
    part, so every region stays on the map however small;
-2. clean the coverage (``shapely.coverage_clean``: neighbours overlap and leave slivers in the
-   source, and gaps narrower than ``gap_width`` are given to a neighbour), so that
+2. clean the coverage (``shapely.coverage_clean``): neighbours overlap and leave slivers in the
+   source; gaps narrower than ``gap_width`` go to a neighbour and overlaps to the *smaller*
+   polygon. In the shared files the kecamatan created in 2025 still lie inside their old
+   parent's polygon (Toili Jaya is 99% inside Toili); giving overlaps to the longest border, as
+   GEOS does by default, shrank Toili Jaya to 1% of its area. Then
 3. ``shapely.coverage_simplify`` can simplify each shared edge once, keeping neighbours
    edge-matched (no slivers or overlaps appear between regions);
 4. round coordinates to ``decimals`` (3 ≈ 110 m, finer than a pixel at national zoom).
@@ -40,7 +43,7 @@ from pantau.settings import get_settings
 log = logging.getLogger(__name__)
 
 Scale = Literal["national", "province", "regency"]
-CACHE_VERSION = 2  # bump when the algorithm changes so old cache files are not reused
+CACHE_VERSION = 3  # bump when the algorithm changes so old cache files are not reused
 
 
 @dataclass(frozen=True)
@@ -127,8 +130,12 @@ def generalize(frame: gpd.GeoDataFrame, profile: Profile
     polygonal = ~shapely.is_empty(geoms) & np.isin(shapely.get_type_id(geoms), _POLYGON_TYPES)
     if polygonal.any():
         kept = _drop_small_parts(geoms[polygonal], profile.min_part_area)
-        clean = shapely.coverage_clean(kept, gap_width=profile.gap_width)
-        lost = shapely.is_empty(clean)
+        # GEOS raises a floating-point "invalid" flag in some cleanings (Jawa Barat at regency
+        # scale); the output is fine, and checked right below.
+        with np.errstate(invalid="ignore"):
+            clean = shapely.coverage_clean(kept, gap_width=profile.gap_width,
+                                           merge_strategy="min_area")
+        lost = shapely.is_missing(clean) | shapely.is_empty(clean)
         if lost.any():  # cleaning gave a whole region to its neighbours: keep it uncleaned
             clean[lost] = kept[lost]
             codes = frame["code"].to_numpy()[polygonal]
@@ -202,6 +209,15 @@ def repaired_layer(level: Level, folder: Path | None = None, cache_dir: Path | N
     return loaded
 
 
+def cache_file_for(level: Level, scale: Scale, province: str | None = None,
+                   folder: Path | None = None, cache_dir: Path | None = None) -> Path:
+    """The cache file of one generalised layer (it need not exist yet)."""
+    if (scale == "national") != (province is None):
+        raise ValueError("national scale takes no province; other scales need one")
+    return _cache_file("display", level, folder, cache_dir, scale=scale,
+                       province=province or "all", profile=asdict(profile_for(level, scale)))
+
+
 def generalized_layer(level: Level, scale: Scale, province: str | None = None,
                       folder: Path | None = None, cache_dir: Path | None = None
                       ) -> gpd.GeoDataFrame:
@@ -211,17 +227,13 @@ def generalized_layer(level: Level, scale: Scale, province: str | None = None,
     stay matched; province and regency maps only ever show one province, so they are generalised
     (and cached) one ``province`` at a time, which keeps a first view to about a second.
     """
-    if (scale == "national") != (province is None):
-        raise ValueError("national scale takes no province; other scales need one")
-    profile = profile_for(level, scale)
-    path = _cache_file("display", level, folder, cache_dir, scale=scale,
-                       province=province or "all", profile=asdict(profile))
+    path = cache_file_for(level, scale, province, folder, cache_dir)
     if path.exists():
         return gpd.read_parquet(path)
     frame = repaired_layer(level, folder, cache_dir).frame
     if province is not None:
         frame = frame[frame["code"].str.startswith(province + ".")].reset_index(drop=True)
-    frame, stats = generalize(frame, profile)
+    frame, stats = generalize(frame, profile_for(level, scale))
     log.info("generalised %s/%s/%s: %s", level, scale, province or "all", stats)
     _write(frame, path)
     return frame

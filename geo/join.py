@@ -62,6 +62,7 @@ class JoinReport:
     merged_splits: list[tuple[str, str, str]] = field(default_factory=list)
     election_without_boundary: list[tuple[str, str]] = field(default_factory=list)
     boundary_without_election: list[tuple[str, str]] = field(default_factory=list)
+    notes: dict[str, str] = field(default_factory=dict)  # why a polygon was not merged back
 
     def counts(self) -> dict[str, int]:
         return {**{f"matched_{k}": n for k, n in sorted(self.matched.items())},
@@ -79,6 +80,7 @@ class JoinReport:
         lines += [f"  no boundary for election region {c} {n}"
                   for c, n in self.election_without_boundary]
         lines += [f"  no election region for boundary {c} {n}"
+                  + (f" ({self.notes[c]})" if c in self.notes else "")
                   for c, n in self.boundary_without_election]
         return "\n".join(lines)
 
@@ -160,6 +162,8 @@ def join_regions(
                 merged[origin].append(b_code)
                 used.add(b_code)
                 report.merged_splits.append((origin, b_code, f"{b_name[b_code]}: {why}"))
+            else:
+                report.notes[b_code] = why
 
     report.election_without_boundary = [(c, n) for c, n in elec if c not in match]
     report.boundary_without_election = [(c, b_name[c]) for c in sorted(set(b_name) - used)]

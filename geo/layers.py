@@ -10,7 +10,7 @@ import geopandas as gpd
 import polars as pl
 
 from data_access.codes import LEVELS, Level, level_of, normalize
-from geo.boundaries import BOUNDARY_LEVELS, boundary_village_names, folder_fingerprint
+from geo.boundaries import BOUNDARY_LEVELS, boundary_names, folder_fingerprint
 from geo.generalize import generalized_layer, scale_for
 from geo.join import JoinResult, join_regions
 from pantau.settings import get_settings
@@ -49,7 +49,7 @@ def display_layer(level: Level, parent_code: str | None = None, *, folder: Path 
 
 @lru_cache(maxsize=4)
 def _village_names(folder: Path, fingerprint: tuple) -> pl.DataFrame | None:
-    return boundary_village_names(folder)
+    return boundary_names("village", folder)
 
 
 def election_layer(level: Level, parent_code: str | None, regions: pl.DataFrame, *,

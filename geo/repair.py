@@ -49,7 +49,7 @@ class RepairReport:
         }
 
     def summary(self) -> str:
-        """One line per kind of repair that happened, with the codes, for logs and the About page."""
+        """One line per kind of repair, with the codes, for the logs and the About page."""
         lines = [f"{self.level}: {self.features} features from {', '.join(self.sources)}"]
         listed = {
             "invalid geometry repaired": self.invalid_repaired,
@@ -79,7 +79,8 @@ def parse_wkb(wkb: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     The ring count is exact for 2D WKB: each closing point adds 16 bytes to the re-encoded WKB.
     """
     strict = shapely.from_wkb(wkb, on_invalid="ignore")
-    failed = np.array([g is None and b is not None for g, b in zip(strict, wkb, strict=True)])
+    failed = np.array([g is None and b is not None for g, b in zip(strict, wkb, strict=True)],
+                      dtype=bool)
     rings_closed = np.zeros(len(wkb), dtype=int)
     geoms = strict.copy()
     if failed.any():
@@ -89,7 +90,7 @@ def parse_wkb(wkb: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
             if geom is not None:
                 added = (len(shapely.to_wkb(geom)) - len(wkb[pos])) // 16
                 rings_closed[pos] = max(added, 1)
-    unreadable = np.array([g is None for g in geoms])
+    unreadable = np.array([g is None for g in geoms], dtype=bool)
     return geoms, rings_closed, unreadable
 
 

@@ -56,48 +56,68 @@ RULE_IDS = (
     "tps_overfull", "crowded_family_card", "crowded_address",
 )
 
-_HITS_BASE = ("row_nr", "ref_row", "rule_id", "template", "severity", "subject_level", "evidence")
-
-
 # --------------------------------------------------------------------------------------------
-# NIK decoding: 6-digit kecamatan + DDMMYY (women: DD + 40) + 4-digit serial (UU 24/2013 Adminduk)
+# NIK decoding: 6-digit kecamatan + DDMMYY (women: DD + 40) + 4-digit serial (Dukcapil structure).
+# The helpers take expressions, so the streaming pass can feed them staged columns and the rules
+# whole expressions: one definition of a valid NIK date.
 # --------------------------------------------------------------------------------------------
 
-def nik_parts(election_day: date) -> dict[str, pl.Expr]:
-    """Expressions decoding ``nik_int`` (and the recorded ``birth_date``) into date parts.
+def _nik_day(dd: pl.Expr) -> pl.Expr:
+    """Day of month from the NIK's DD: women's is stored plus 40."""
+    return pl.when(dd > 40).then(dd - 40).otherwise(dd)
 
-    The NIK stores only a two-digit year. The century is taken from the recorded birth date when
-    its last two digits agree, else the year is read as 20YY up to the election year and 19YY
-    after it. That only matters for 29 February of year 00 (2000 was a leap year, 1900 was not).
+
+def _nik_year(yy: pl.Expr, birth_year: pl.Expr, election_day: date) -> pl.Expr:
+    """Full year of the NIK's YY.
+
+    The NIK stores only two digits. The century is the recorded birth date's when its last two
+    digits agree, else 20YY up to the election year and 19YY after it. It only matters for
+    29 February of year 00: 2000 was a leap year, 1900 was not.
     """
-    nik = pl.col("nik_int")
-    dd = ((nik // 10**8) % 100).cast(pl.Int16)
-    mm = ((nik // 10**6) % 100).cast(pl.Int16)
-    yy = ((nik // 10**4) % 100).cast(pl.Int16)
-    day = pl.when(dd > 40).then(dd - 40).otherwise(dd)
-    birth_year = pl.col("birth_date").dt.year().cast(pl.Int32)
-    pivot = election_day.year % 100
-    year = (
-        pl.when(birth_year % 100 == yy).then(birth_year)
-        .when(yy <= pivot).then(2000 + yy.cast(pl.Int32))
-        .otherwise(1900 + yy.cast(pl.Int32))
+    return (
+        pl.when(birth_year % 100 == yy).then(birth_year.cast(pl.Int32))
+        .otherwise(pl.when(yy <= election_day.year % 100).then(2000).otherwise(1900)
+                   + yy.cast(pl.Int32))
     )
-    leap = ((year % 4 == 0) & (year % 100 != 0)) | (year % 400 == 0)
-    days_in_month = (
-        pl.when(mm == 2).then(28 + leap.cast(pl.Int16))
+
+
+def _is_leap(year: pl.Expr) -> pl.Expr:
+    return ((year % 4 == 0) & (year % 100 != 0)) | (year % 400 == 0)
+
+
+def _days_in_month(mm: pl.Expr, year: pl.Expr) -> pl.Expr:
+    return (
+        pl.when(mm == 2).then(28 + _is_leap(year).cast(pl.Int16))
         .when(mm.is_in([4, 6, 9, 11])).then(30)
         .otherwise(31)
         .cast(pl.Int16)
     )
-    reason = (
-        pl.when(nik.is_null()).then(None)
-        .when(~mm.is_between(1, 12)).then(DATE_MONTH)
-        .when(~(dd.is_between(1, 31) | dd.is_between(41, 71))).then(DATE_DAY_RANGE)
-        .when((mm == 2) & (day == 29) & ~leap).then(DATE_FEB29)
-        .when(day > days_in_month).then(DATE_DAY_IN_MONTH)
+
+
+def _date_reason(present: pl.Expr, dd: pl.Expr, mm: pl.Expr, day: pl.Expr,
+                 year: pl.Expr) -> pl.Expr:
+    """DATE_OK, or why the NIK's DDMMYY is no date: month outside 1-12, DD outside 1-31 (men)
+    and 41-71 (women), 29 February outside a leap year, a day beyond the month's length."""
+    return (
+        pl.when(~present).then(None)
+        .when((mm < 1) | (mm > 12)).then(DATE_MONTH)
+        .when((dd < 1) | ((dd > 31) & (dd < 41)) | (dd > 71)).then(DATE_DAY_RANGE)
+        .when((mm == 2) & (day == 29) & ~_is_leap(year)).then(DATE_FEB29)
+        .when(day > _days_in_month(mm, year)).then(DATE_DAY_IN_MONTH)
         .otherwise(DATE_OK)
         .cast(pl.UInt8)
     )
+
+
+def nik_parts(election_day: date) -> dict[str, pl.Expr]:
+    """Expressions decoding ``nik_int`` (with the recorded ``birth_date``) into date parts."""
+    nik = pl.col("nik_int")
+    dd = ((nik // 10**8) % 100).cast(pl.Int16)
+    mm = ((nik // 10**6) % 100).cast(pl.Int16)
+    yy = ((nik // 10**4) % 100).cast(pl.Int16)
+    day = _nik_day(dd)
+    year = _nik_year(yy, pl.col("birth_date").dt.year(), election_day)
+    reason = _date_reason(nik.is_not_null(), dd, mm, day, year)
     ok = reason == DATE_OK
     nik_date = pl.date(
         pl.when(ok).then(year).otherwise(2000),
@@ -106,8 +126,8 @@ def nik_parts(election_day: date) -> dict[str, pl.Expr]:
     )
     return {
         "kec": (nik // 10**10).cast(pl.Int32),
-        "dd": dd, "mm": mm, "yy": yy, "day": day, "year": year, "leap": leap,
-        "days_in_month": days_in_month, "reason": reason,
+        "dd": dd, "mm": mm, "yy": yy, "day": day, "year": year, "leap": _is_leap(year),
+        "days_in_month": _days_in_month(mm, year), "reason": reason,
         "nik_female": pl.when(nik.is_not_null()).then(dd > 40),
         "nik_date": pl.when(ok).then(nik_date),
         "age_nik": pl.when(ok).then(_age(year, mm, day, election_day)),
@@ -146,7 +166,7 @@ def _features(records: pl.LazyFrame, election_day: date) -> pl.LazyFrame:
     birth = pl.col("birth_date")
     if schema.get("birth_date") == pl.Utf8:
         birth = birth.str.strip_chars().str.to_date(strict=False)
-    nik = pl.col("nik").cast(pl.Utf8)
+    nik = pl.col("nik").cast(pl.Utf8).str.strip_chars()
     nik_int = nik.cast(pl.Int64, strict=False)
     sex = pl.col("sex").cast(pl.Utf8).str.to_uppercase()
     village = (pl.col("village_code").cast(pl.Utf8).str.replace_all(".", "", literal=True)
@@ -189,23 +209,9 @@ def _features(records: pl.LazyFrame, election_day: date) -> pl.LazyFrame:
         kec=(n // 10**10).cast(pl.Int32),
     )
     dd, mm, yy, by, bm, bd = (pl.col(c) for c in ("_dd", "_mm", "_yy", "_by", "_bm", "_bd"))
-    stage3 = stage2.with_columns(
-        _day=pl.when(dd > 40).then(dd - 40).otherwise(dd),
-        _year=pl.when(by % 100 == yy).then(by.cast(pl.Int32))
-        .otherwise(pl.when(yy <= e_year % 100).then(2000).otherwise(1900) + yy.cast(pl.Int32)),
-    )
+    stage3 = stage2.with_columns(_day=_nik_day(dd), _year=_nik_year(yy, by, election_day))
     day, year = pl.col("_day"), pl.col("_year")
-    leap = ((year % 4 == 0) & (year % 100 != 0)) | (year % 400 == 0)
-    thirty = mm.is_in([4, 6, 9, 11])
-    reason = (
-        pl.when(n.is_null()).then(None)
-        .when((mm < 1) | (mm > 12)).then(DATE_MONTH)
-        .when((dd < 1) | ((dd > 31) & (dd < 41)) | (dd > 71)).then(DATE_DAY_RANGE)
-        .when((mm == 2) & (day == 29) & ~leap).then(DATE_FEB29)
-        .when(((mm == 2) & (day > 29)) | (thirty & (day > 30))).then(DATE_DAY_IN_MONTH)
-        .otherwise(DATE_OK)
-        .cast(pl.UInt8)
-    )
+    reason = _date_reason(n.is_not_null(), dd, mm, day, year)
     before_birthday = (bm > e_month) | ((bm == e_month) & (bd > e_day))
     return stage3.with_columns(
         date_reason=reason,

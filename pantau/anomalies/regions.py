@@ -164,7 +164,7 @@ def rule_stage_growth(agg: pl.DataFrame, level: str) -> pl.DataFrame:
     """
     current = agg.filter(pl.col("election") != PREVIOUS_ELECTION)
     pairs = []
-    for (election,), rows in current.group_by("election", maintain_order=True):
+    for _, rows in current.group_by("election", maintain_order=True):
         present = [s for s in VOTER_LIST_STAGES if s in set(rows["stage"])]
         for before, after in zip(present, present[1:], strict=False):
             prev = rows.filter(pl.col("stage") == before).select("region_code", previous="voters")

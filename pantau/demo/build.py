@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from tqdm import tqdm
 
 from data_access import schema
-from data_access.store import bulk_insert, record_dataset, writing
+from data_access.store import bulk_insert, flush, record_dataset, writing
 from pantau import reference
 from pantau.settings import get_settings
 
@@ -81,6 +81,7 @@ def build_demo(seed: int = 2024, scope: Scope = Scope(None), url: str | None = N
     with writing(url, fresh=True) as conn:
         def load(table: sa.Table, frame: pl.DataFrame) -> None:
             counts[table.name] = counts.get(table.name, 0) + bulk_insert(conn, table, frame)
+            flush(conn)
 
         load(schema.region, regions_in)
         load(schema.polling_station, voters.polling_stations)

@@ -22,6 +22,7 @@ records. 2.8 million records take well under a minute and under 2 GB.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -593,7 +594,8 @@ def _malformed_nik(nik: pl.Expr, m: pl.Expr) -> pl.Expr:
     )
 
 
-def _patched(series: pl.Series, codes: np.ndarray, change) -> pl.Series:  # noqa: ANN001
+def _patched(series: pl.Series, codes: np.ndarray,
+             change: Callable[[pl.Expr, pl.Expr], pl.Expr]) -> pl.Series:
     """``series`` with ``change(value, code)`` applied only where ``codes >= 0`` (few rows)."""
     idx = np.flatnonzero(codes >= 0)
     if idx.size == 0:

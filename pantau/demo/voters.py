@@ -20,7 +20,8 @@ from data_access.domain import MAX_VOTERS_PER_TPS
 # — an assumption, documented on the Tentang Data page — and interpolate DPSHP between DPS and DPT.
 NATIONAL_DPS = 204_278_781
 NATIONAL_DP4 = 204_656_053 - 1_750_474
-NATIONAL_DPSHP = (NATIONAL_DPS + 203_056_748) // 2
+NATIONAL_DPT = 203_056_748
+NATIONAL_DPSHP = (NATIONAL_DPS + NATIONAL_DPT) // 2
 
 IKN_REGENCY = "64.09"  # Kab. Penajam Paser Utara, host of the new capital
 IKN_DISTRICT = "64.09.04"  # Sepaku: IKN's core area
@@ -127,7 +128,7 @@ def stage_recaps(stations: pl.DataFrame, regions: pl.DataFrame,
     province = desa["province_code"].to_numpy()
 
     # Natural stage-over-stage drift: national ratios plus small per-desa noise.
-    dpshp_w = dpt * rng.normal(NATIONAL_DPSHP / 203_056_748, 0.003, n)
+    dpshp_w = dpt * rng.normal(NATIONAL_DPSHP / NATIONAL_DPT, 0.003, n)
     dps_w = dpshp_w * rng.normal(NATIONAL_DPS / NATIONAL_DPSHP, 0.003, n)
     dp4_w = dps_w * rng.normal(NATIONAL_DP4 / NATIONAL_DPS, 0.004, n)
 
@@ -135,20 +136,21 @@ def stage_recaps(stations: pl.DataFrame, regions: pl.DataFrame,
     regencies = sorted(set(regency))
     truth: list[dict[str, str]] = []
 
-    # The IKN case: Sepaku's DPS rose ~12% over DP4 (workers arriving), far above its siblings.
-    spiked = {IKN_DISTRICT: 1.12}
-    for code in _pick(districts, 14, rng, {IKN_DISTRICT}):
+    # The IKN case: Sepaku's DPS rose ~12% over DP4 (workers arriving), far above its siblings,
+    # and the rise persisted to the DPT (as in the real PPU series). DPT is fixed by the TPS, so
+    # the plant lowers the earlier DP4 instead.
+    spiked = {IKN_DISTRICT: 1.12} if IKN_DISTRICT in set(district) else {}
+    for code in _pick(districts, min(14, len(districts) // 20), rng, {IKN_DISTRICT}):
         spiked[code] = float(rng.uniform(1.08, 1.20))
     for code, factor in spiked.items():
-        mask = district == code
-        dps_w[mask] *= factor
-        dpshp_w[mask] *= 1 + (factor - 1) * 0.9
+        dp4_w[district == code] /= factor
         truth.append({"domain": "voter_recap", "kind": "stage_growth", "subject": code,
                       "detail": f"DP4->DPS x{factor:.3f}"})
-    truth.append({"domain": "voter_recap", "kind": "stage_growth", "subject": IKN_REGENCY,
-                  "detail": "IKN: DPS rise in Penajam Paser Utara"})
+    if IKN_DISTRICT in spiked:
+        truth.append({"domain": "voter_recap", "kind": "stage_growth", "subject": IKN_REGENCY,
+                      "detail": "IKN: DPS rise in Penajam Paser Utara"})
     # A late jump: DPSHP -> DPT in a few kecamatan (voters added after the corrected list).
-    for code in _pick(districts, 6, rng, set(spiked)):
+    for code in _pick(districts, min(6, len(districts) // 40), rng, set(spiked)):
         mask = district == code
         factor = float(rng.uniform(0.82, 0.90))
         dpshp_w[mask] *= factor
@@ -162,14 +164,19 @@ def stage_recaps(stations: pl.DataFrame, regions: pl.DataFrame,
     growth_by_province = {p: float(rng.normal(0.07, 0.03)) for p in sorted(set(province))}
     growth_by_province["14"] = 0.184
     growth = np.array([growth_by_province[p] for p in province]) + rng.normal(0, 0.01, n)
-    for code in _pick(regencies, 5, rng, {IKN_REGENCY}):
+    for code in _pick(regencies, min(5, len(regencies) // 10), rng, {IKN_REGENCY}):
         growth[regency == code] += float(rng.uniform(0.25, 0.40))
         truth.append({"domain": "voter_recap", "kind": "election_growth", "subject": code,
                       "detail": "DPT 2019->2024 growth far above siblings"})
     dpt2019_w = dpt / (1 + growth)
 
+    # Stage totals follow the national ratios to the DPT, so a national build reproduces the
+    # published DPS exactly and a province build keeps the province's own size.
+    dpt_total = int(dpt.sum())
+
     def scaled(weights: np.ndarray, national: int) -> np.ndarray:
-        return _apportion(np.clip(weights, 1, None), national)
+        target = national if dpt_total == NATIONAL_DPT else round(national * dpt_total / NATIONAL_DPT)
+        return _apportion(np.clip(weights, 1, None), target)
 
     recap_cols = {
         "DP4": scaled(dp4_w, NATIONAL_DP4),
@@ -206,7 +213,8 @@ def stage_recaps(stations: pl.DataFrame, regions: pl.DataFrame,
     # a few regencies are planted with more voters than adults.
     regency_dpt = desa.group_by("regency_code").agg(pl.col("voters_total").sum()).sort("regency_code")
     ratio = rng.uniform(1.02, 1.12, regency_dpt.height)
-    over = _pick(regency_dpt["regency_code"].to_list(), 4, rng, {IKN_REGENCY})
+    over = _pick(regency_dpt["regency_code"].to_list(), min(4, regency_dpt.height // 10), rng,
+                 {IKN_REGENCY})
     for code in over:
         i = regency_dpt["regency_code"].to_list().index(code)
         ratio[i] = float(rng.uniform(0.88, 0.96))

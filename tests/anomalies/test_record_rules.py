@@ -12,6 +12,7 @@ import pytest
 
 from pantau.anomalies.common import FLAG_SCHEMA
 from pantau.anomalies.records import detect_record_anomalies
+from pantau.demo.voter_records import RECORD_SCHEMA
 
 ELECTION_DAY = date(2024, 2, 14)
 KEY = "test-key"
@@ -245,3 +246,9 @@ def test_undotted_village_codes_and_string_dates_are_accepted() -> None:
 
 def test_clean_extract_gives_no_flags() -> None:
     assert detect(_crowd(50)).height == 0
+
+
+def test_empty_extract() -> None:
+    flags = detect_record_anomalies(pl.LazyFrame(schema=RECORD_SCHEMA), VALID, ELECTION_DAY, KEY,
+                                    "r")
+    assert flags.height == 0 and dict(flags.schema) == FLAG_SCHEMA

@@ -3,10 +3,12 @@ URL parameters round-trip, hostile parameters handled."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
-APP = "dashboard/app.py"
+APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
 PAGES = {"ringkasan": "../pages/overview.py", "profil-wilayah": "../pages/region_profile.py",
          "tentang-data": "../pages/about.py"}
 

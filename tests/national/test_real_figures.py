@@ -48,9 +48,10 @@ def test_dps_national_matches_published_in_country_figure(demo_engine):
 
 
 def test_no_tps_above_300_voters(demo_engine):
+    import sqlalchemy as sa
+
     from data_access.query import fetch
     from data_access.schema import polling_station
-    import sqlalchemy as sa
 
     top = fetch(sa.select(sa.func.max(polling_station.c.voters_total).label("m")), demo_engine,
                 {"m": pl.Int64})["m"][0]

@@ -1,0 +1,66 @@
+"""The choropleth on a page: the boundary layer for the level under the scope, coloured by one
+metric, with click-to-drill. Without boundary files the page still works and explains how to add
+them; regions without a polygon are named, never silently left out."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+from streamlit_folium import st_folium
+
+import geo
+from dashboard.components import METRIC_LABELS, SHARE_METRICS
+from dashboard.i18n import t
+from data_access import regions
+from data_access.engine import store_version
+
+# Natural breaks suit skewed counts (a few regions with many cases); quantiles suit rates.
+SCHEMES = {"cases": "natural_breaks", "anomaly_flags": "natural_breaks", "voters": "quantiles",
+           "rate_per_100k": "quantiles", "compliance_rate": "quantiles",
+           "tps_without_ptps_share": "natural_breaks"}
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _layer(level: str, scope: str | None, version: str) -> geo.JoinResult:
+    """The generalised layer keyed by the election's codes (geometry cached once per process)."""
+    wanted = regions.regions(level, scope).select(
+        pl.col("region_code").alias("code"), pl.col("region_name").alias("name"),
+        level=pl.lit(level))
+    if level == "district" and scope is not None:
+        villages = regions.regions("village", scope).select(
+            pl.col("region_code").alias("code"), pl.col("region_name").alias("name"),
+            level=pl.lit("village"))
+        wanted = pl.concat([wanted, villages])
+    return geo.election_layer(level, scope, wanted)
+
+
+def choropleth(metrics: pl.DataFrame, level: str, scope: str | None, metric: str, lang: str,
+               key: str) -> str | None:
+    """Draw the map; return the code of a newly clicked region (None otherwise)."""
+    tr = lambda m, **kw: t(m, lang, **kw)  # noqa: E731
+    try:
+        joined = _layer(level, scope, store_version())
+    except geo.BoundariesUnavailable as exc:
+        st.info(tr("No boundary files were found, so the map cannot be drawn; the tables below "
+                   "still work. Put provinces, regencies and districts files (any format GDAL "
+                   "reads) in the folder named by PANTAU_GEO_DIR.") + f"\n\n{exc}")
+        return None
+    values = metrics.select("region_code", pl.col(metric).cast(pl.Float64).alias("value"))
+    labels = geo.MapLabels(legend_title=tr(METRIC_LABELS[metric]), region=tr("Region"),
+                           value=tr(METRIC_LABELS[metric]), no_data=tr("No data"))
+    fmap = geo.build_map(joined.frame, values, labels, lang=lang, scheme=SCHEMES[metric],
+                         decimals=1 if metric == "rate_per_100k" else 0,
+                         as_share=metric in SHARE_METRICS)
+    result = st_folium(fmap, key=f"{key}_{level}_{scope}", height=520, use_container_width=True,
+                       returned_objects=["last_active_drawing"])
+    missing = joined.report.election_without_boundary
+    if missing:
+        st.caption(tr("{n} regions have no boundary polygon and are not drawn: {codes}",
+                      n=len(missing), codes=", ".join(f"{name} ({code})"
+                                                      for code, name in missing[:20])))
+    clicked = geo.clicked_region_code(result)
+    seen_key = f"_clicked_{key}_{level}_{scope}"
+    if clicked is None or st.session_state.get(seen_key) == clicked:
+        return None
+    st.session_state[seen_key] = clicked
+    return clicked
