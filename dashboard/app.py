@@ -30,11 +30,11 @@ def main() -> None:
     shell.set_state(state)  # canonical URL: dotted codes, ignored parameters removed
     tr = lambda m: t(m, state.lang)  # noqa: E731
     pages = [
-        st.Page(PAGES_DIR / "overview.py", title=tr("Overview"), icon="🗺️",
+        st.Page(PAGES_DIR / "overview.py", title=tr("Overview"), icon=":material/map:",
                 url_path="ringkasan", default=True),
-        st.Page(PAGES_DIR / "region_profile.py", title=tr("Region profile"), icon="📍",
+        st.Page(PAGES_DIR / "region_profile.py", title=tr("Region profile"), icon=":material/location_on:",
                 url_path="profil-wilayah"),
-        st.Page(PAGES_DIR / "about.py", title=tr("About the data"), icon="ℹ️",
+        st.Page(PAGES_DIR / "about.py", title=tr("About the data"), icon=":material/info:",
                 url_path="tentang-data"),
     ]
     page = st.navigation(pages)

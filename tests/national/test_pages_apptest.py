@@ -20,6 +20,8 @@ def run(page: str | None = None, **params: str) -> AppTest:
     at.run()
     if page is not None:
         at.switch_page(PAGES[page])
+        for key, value in params.items():  # as if the visitor opened the page's own link
+            at.query_params[key] = value
         at.run()
     return at
 

@@ -1,0 +1,1 @@
+"""Pantau's Streamlit app: entry point, shared shell, message catalogue, cached data access."""

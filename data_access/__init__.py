@@ -1,0 +1,1 @@
+"""The only code that touches the database: schema, engine, atomic writes, one query module per domain."""
