@@ -17,6 +17,14 @@ from data_access.engine import StoreUnavailable
 
 PAGES_DIR = Path(__file__).resolve().parent.parent / "pages"
 
+DOMAIN_PAGES = (
+    ("violations.py", "Violations", ":material/gavel:", "pelanggaran"),
+    ("compliance.py", "Reporting compliance", ":material/assignment_turned_in:",
+     "kepatuhan-pelaporan"),
+    ("voter_anomalies.py", "Voter-list anomalies", ":material/person_search:",
+     "anomali-daftar-pemilih"),
+)
+
 st.set_page_config(page_title="Pantau", page_icon="🗳️", layout="wide")
 
 
@@ -32,11 +40,16 @@ def main() -> None:
     pages = [
         st.Page(PAGES_DIR / "overview.py", title=tr("Overview"), icon=":material/map:",
                 url_path="ringkasan", default=True),
-        st.Page(PAGES_DIR / "region_profile.py", title=tr("Region profile"), icon=":material/location_on:",
-                url_path="profil-wilayah"),
-        st.Page(PAGES_DIR / "about.py", title=tr("About the data"), icon=":material/info:",
-                url_path="tentang-data"),
+        st.Page(PAGES_DIR / "region_profile.py", title=tr("Region profile"),
+                icon=":material/location_on:", url_path="profil-wilayah"),
     ]
+    # Domain pages join the navigation once their script exists (only working pages appear).
+    for script, title, icon, url_path in DOMAIN_PAGES:
+        if (PAGES_DIR / script).exists():
+            pages.append(st.Page(PAGES_DIR / script, title=tr(title), icon=icon,
+                                 url_path=url_path))
+    pages.append(st.Page(PAGES_DIR / "about.py", title=tr("About the data"),
+                         icon=":material/info:", url_path="tentang-data"))
     page = st.navigation(pages)
     shell.synthetic_notice(state)
     shell.show_notices(state, notices)

@@ -50,7 +50,9 @@ class Scope:
 
 
 def extract_path(data_dir: Path, province: str) -> Path:
-    return data_dir / "demo" / f"voter_records_{province}.parquet"
+    """Where a province's voter extract lives (demo or ingested): personal data, so on the
+    internal machine's disk only, never in the store."""
+    return data_dir / "extracts" / f"voter_records_{province}.parquet"
 
 
 def build_demo(seed: int = 2024, scope: Scope = Scope(None), url: str | None = None,
