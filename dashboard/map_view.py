@@ -13,6 +13,7 @@ from dashboard.components import METRIC_LABELS, SHARE_METRICS
 from dashboard.i18n import t
 from data_access import regions
 from data_access.engine import store_version
+from pantau.settings import get_settings
 
 # Natural breaks suit skewed counts (a few regions with many cases); quantiles suit rates.
 SCHEMES = {"cases": "natural_breaks", "anomaly_flags": "natural_breaks", "voters": "quantiles",
@@ -21,7 +22,7 @@ SCHEMES = {"cases": "natural_breaks", "anomaly_flags": "natural_breaks", "voters
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def _layer(level: str, scope: str | None, version: str) -> geo.JoinResult:
+def _layer(level: str, scope: str | None, version: str, geo_dir: str) -> geo.JoinResult:
     """The generalised layer keyed by the election's codes (geometry cached once per process)."""
     wanted = regions.regions(level, scope).select(
         pl.col("region_code").alias("code"), pl.col("region_name").alias("name"),
@@ -39,7 +40,7 @@ def choropleth(metrics: pl.DataFrame, level: str, scope: str | None, metric: str
     """Draw the map; return the code of a newly clicked region (None otherwise)."""
     tr = lambda m, **kw: t(m, lang, **kw)  # noqa: E731
     try:
-        joined = _layer(level, scope, store_version())
+        joined = _layer(level, scope, store_version(), str(get_settings().geo_dir))
     except geo.BoundariesUnavailable as exc:
         st.info(tr("No boundary files were found, so the map cannot be drawn; the tables below "
                    "still work. Put provinces, regencies and districts files (any format GDAL "

@@ -91,3 +91,11 @@ def test_region_profile_of_ikn_regency():
     assert not at.exception
     assert "Penajam Paser Utara" in texts(at)
     assert len(at.dataframe) >= 2  # children and position among siblings
+
+
+def test_without_boundary_files_the_page_explains_how_to_add_them(monkeypatch, tmp_path):
+    monkeypatch.setenv("PANTAU_GEO_DIR", str(tmp_path / "no-boundaries"))
+    at = run()
+    assert not at.exception
+    assert any("PANTAU_GEO_DIR" in i.value for i in at.info)
+    assert [m for m in at.metric if m.label == "Kasus pelanggaran"]  # the rest still works
