@@ -61,8 +61,10 @@ def app_url() -> Iterator[str]:
     log.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """One Chromium per test module: Playwright's sync API allows one running instance per
+    thread, and other modules (tests/geo) start their own."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
