@@ -6,8 +6,16 @@ BIN := $(VENV)/bin
 STORE := data/pantau.duckdb
 SEED ?= 2024
 PYTEST_ARGS ?=
+# The throw-away PostgreSQL cluster of `make test-postgres` (tests/pg/cluster.py): its own folder,
+# a local port, 127.0.0.1 only. PG_ENV starts it (idempotent) and exports the reader/writer URLs.
+PG_DIR ?= data/pg
+PG_PORT ?= 54329
+PG_ENV = PG_EXPORTS="$$($(BIN)/python -m tests.pg.cluster start --dir $(PG_DIR) --port $(PG_PORT))" \
+	&& eval "$$PG_EXPORTS"
+PG_STOP = $(BIN)/python -m tests.pg.cluster stop --dir $(PG_DIR)
 
-.PHONY: run test lint bench demo deps-browser clean
+.PHONY: run test test-duckdb test-postgres lint bench bench-load demo deps-browser deps-postgres \
+	pg-start pg-stop clean
 
 $(BIN)/.installed: requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,16 +40,48 @@ deps-browser:
 	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
+# Debian's PostgreSQL server for the PostgreSQL half of the suite, when it is not installed yet.
+deps-postgres:
+	@ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || { \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq postgresql >/dev/null; }
+
+pg-start: $(BIN)/.installed deps-postgres
+	@$(PG_ENV) && echo "PostgreSQL on 127.0.0.1:$(PG_PORT); reader: $$PANTAU_DATABASE_URL"
+
+pg-stop:
+	$(PG_STOP)
+
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
 
-test: $(BIN)/.installed $(STORE) deps-browser
+# The whole suite twice: on the embedded DuckDB store, then on a real PostgreSQL server.
+test: test-duckdb test-postgres
+
+test-duckdb: $(BIN)/.installed $(STORE) deps-browser
 	$(BIN)/ruff check .
+	$(BIN)/pytest -q $(PYTEST_ARGS)
+
+# The same suite against a throw-away cluster: schema by migration (pantau db upgrade), the national
+# demo store loaded once into it by the writer role (kept in $(PG_DIR) between local runs), the
+# tests and the dashboard reading as the read-only role. The cluster stops whatever the outcome.
+test-postgres: $(BIN)/.installed deps-postgres deps-browser
+	@$(PG_ENV) && trap '$(PG_STOP)' EXIT && set -e && \
+	$(BIN)/pantau db upgrade && \
+	if [ ! -f $(PG_DIR)/demo-$(SEED).built ]; then \
+	  PANTAU_DATA_DIR=$(PG_DIR)/demo-data $(BIN)/pantau demo --seed $(SEED) --scope national --quiet \
+	  && touch $(PG_DIR)/demo-$(SEED).built; fi && \
 	$(BIN)/pytest -q $(PYTEST_ARGS)
 
 bench: $(BIN)/.installed $(STORE)
 	$(BIN)/python bench/build_store.py
 	$(BIN)/python bench/queries.py
 
+# Concurrent dashboard sessions against one local server, on both stores (bench/load/README.md).
+bench-load: $(BIN)/.installed $(STORE) deps-postgres
+	$(BIN)/python -m bench.load.run --store duckdb
+	@$(PG_ENV) && trap '$(PG_STOP)' EXIT && $(BIN)/python -m bench.load.run --store postgres
+
 clean:
+	-test -x $(BIN)/python && $(PG_STOP)
 	rm -rf $(VENV) data

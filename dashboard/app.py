@@ -7,11 +7,12 @@ the navigation; their ``url_path`` values are stable because shared links depend
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import streamlit as st
 
-from dashboard import shell
+from dashboard import briefing, page_params, shell
 from dashboard.i18n import t
 from data_access.engine import StoreUnavailable
 
@@ -35,7 +36,6 @@ def main() -> None:
         st.error(str(exc))
         st.stop()
     st.session_state["_pantau_state"] = state
-    shell.set_state(state)  # canonical URL: dotted codes, ignored parameters removed
     tr = lambda m: t(m, state.lang)  # noqa: E731
     pages = [
         st.Page(PAGES_DIR / "overview.py", title=tr("Overview"), icon=":material/map:",
@@ -48,12 +48,29 @@ def main() -> None:
         if (PAGES_DIR / script).exists():
             pages.append(st.Page(PAGES_DIR / script, title=tr(title), icon=icon,
                                  url_path=url_path))
+    pages.append(st.Page(PAGES_DIR / "briefing.py", title=tr("Briefing"),
+                         icon=":material/slideshow:", url_path="briefing"))
     pages.append(st.Page(PAGES_DIR / "about.py", title=tr("About the data"),
                          icon=":material/info:", url_path="tentang-data"))
-    page = st.navigation(pages)
-    shell.synthetic_notice(state)
+    # ?mode=briefing on any page: projector layout, no sidebar or navigation (issue 9).
+    presenting = state.mode == "briefing"
+    page = st.navigation(pages, position="hidden" if presenting else "sidebar")
+    st.session_state["_pantau_page_params"] = page_params.owned(page.url_path)
+    shell.set_state(state)  # canonical URL: dotted codes, ignored parameters removed
+    deck = page.url_path == "briefing"
+    if deck and not presenting:  # the deck is always full-screen; its link says so
+        shell.set_state(replace(state, mode="briefing"))
+        st.session_state["_pantau_notices"] = notices  # shown after the rerun
+        st.rerun()
+    notices = st.session_state.pop("_pantau_notices", []) + notices
+    if presenting and briefing.presentation_chrome(state):
+        plain = replace(state, mode=None, slide=1, advance=None)
+        st.switch_page(pages[0] if deck else page, query_params=plain.to_params())
+    if not deck:  # the deck prints the notice in every slide's footer
+        shell.synthetic_notice(state)
     shell.show_notices(state, notices)
-    shell.filter_bar(state)
+    if not presenting:
+        shell.filter_bar(state)
     page.run()
 
 

@@ -1,7 +1,8 @@
 """Find every UI message id in the dashboard's source, for the catalogue test and translators.
 
-A message id is the first string literal passed to ``t``/``tr`` (or ``ctx.tr``), a value of a
-module-level ``*_LABELS`` dict, or a ``Notice`` message. Running this module prints the ids the
+A message id is the first string literal passed to ``t``/``tr`` (or ``ctx.tr``) or to gettext's
+``N_`` marker (a slide title: marked where it is defined, translated where it is shown), a value
+of a module-level ``*_LABELS`` dict, or a ``Notice`` message. Running this module prints the ids the
 Indonesian catalogue lacks, in .po form, ready to translate.
 """
 
@@ -30,7 +31,7 @@ def message_ids() -> dict[str, str]:
             if isinstance(node, ast.Call):
                 name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(
                     node.func, "id", None)
-                literal_at = {"t": 0, "tr": 0, "Notice": 1}.get(name or "")
+                literal_at = {"t": 0, "tr": 0, "N_": 0, "Notice": 1}.get(name or "")
                 if literal_at is not None and len(node.args) > literal_at:
                     arg = node.args[literal_at]
                     if isinstance(arg, ast.Constant) and isinstance(arg.value, str):

@@ -55,3 +55,50 @@ datasets = cached(provenance.datasets)
 
 def region_exists(code: str) -> bool:
     return lookup(code) is not None
+
+
+# Pelanggaran page. Case-level rows (data_access.cases) are deliberately not cached: every call
+# must reach the mode check and, once the internal mode exists, its access log.
+from data_access import cases  # noqa: E402
+
+violations_table = cached(violations.violations_table)
+violations_breakdown = cached(violations.violations_breakdown)
+violations_crosstab = cached(violations.violations_crosstab)
+handling_flows = cached(violations.handling_flows)
+weekly_cases = cached(violations.weekly_cases)
+lead_time_buckets = cached(violations.lead_time_buckets)
+decision_lead_times = cached(violations.decision_lead_times)
+latest_received = cached(violations.latest_received)
+overdue_cases = cases.overdue_cases
+
+
+# Anomali daftar pemilih page. Record-level flags are deliberately not cached: every read must
+# reach the internal-mode check and its access log (data_access.anomalies.record_flags).
+anomaly_map_metrics = cached(anomalies.anomaly_map_metrics)
+anomaly_totals = cached(anomalies.anomaly_totals)
+anomaly_rule_counts = cached(anomalies.anomaly_rule_counts)
+anomaly_region_flags = cached(anomalies.region_flags)
+latest_anomaly_run = cached(anomalies.latest_run)
+anomaly_record_flags = anomalies.record_flags
+
+
+# Kepatuhan Pelaporan page. The missing-report list (data_access.compliance_detail) is deliberately
+# not cached: every call must reach the internal-mode check and the access log.
+from data_access import compliance_detail  # noqa: E402
+
+region_compliance = cached(compliance.region_compliance)
+compliance_matrix = cached(compliance.compliance_matrix)
+least_compliant = cached(compliance.least_compliant)
+compliance_by = cached(compliance.compliance_by)
+staffing_gaps = cached(compliance.staffing_gaps)
+staffing_summary = cached(compliance.staffing_summary)
+missing_reports = compliance_detail.missing_reports
+
+# Briefing mode (issue 9): the slides' sources not wrapped above.
+violations_by_region = cached(violations.violations_by_region)
+compliance_by_region = cached(compliance.compliance_by_region)
+anomalies_by_region = cached(anomalies.anomalies_by_region)
+
+
+# Tentang Data: each dataset's sources from the ingest audit log (issue 7).
+ingest_sources = cached(provenance.ingest_sources)

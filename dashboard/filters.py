@@ -21,6 +21,11 @@ METRICS = ("cases", "rate_per_100k", "compliance_rate", "anomaly_flags", "voters
 LANGUAGES = ("id", "en")
 # Scope can go down to kecamatan: its children (desa) are the finest map level.
 SCOPE_LEVELS = ("province", "regency", "district")
+# Presentation mode for a projector (issue 9); the slide number and the auto-advance interval are
+# bounded so a hand-edited link cannot ask for slide 10**9 or a refresh every millisecond.
+MODES = ("briefing",)
+MAX_SLIDE = 99
+ADVANCE_SECONDS = (5, 600)
 
 
 def election_window(election: str) -> tuple[date, date]:
@@ -38,6 +43,9 @@ class FilterState:
     date_to: date | None = None
     scope: str | None = None
     metric: str = "cases"
+    mode: str | None = None
+    slide: int = 1
+    advance: int | None = None
 
     def to_params(self) -> dict[str, str]:
         """Only non-default values go into the URL, so links stay short and stable."""
@@ -47,7 +55,7 @@ class FilterState:
         for key, value in asdict(self).items():
             if value is None or value == getattr(default, key):
                 continue
-            params[names.get(key, key)] = value.isoformat() if isinstance(value, date) else value
+            params[names.get(key, key)] = value.isoformat() if isinstance(value, date) else str(value)
         return params
 
     def with_scope(self, scope: str | None) -> FilterState:
@@ -75,7 +83,7 @@ def parse_params(params: Mapping[str, object],
     notices: list[Notice] = []
     values: dict[str, object] = {}
     raw = {key: _one(params, key) for key in ("lang", "election", "stage", "from", "to",
-                                              "scope", "metric")}
+                                              "scope", "metric", "mode", "slide", "advance")}
     for key, text in raw.items():
         if text is not None and len(text) > MAX_PARAM_LENGTH:
             notices.append(Notice(key, "The parameter '{param}' is too long and was ignored."))
@@ -94,6 +102,15 @@ def parse_params(params: Mapping[str, object],
     choice("election", ELECTIONS)
     choice("stage", STAGE_KEYS)
     choice("metric", METRICS)
+    choice("mode", MODES)
+    for key, (low_n, high_n) in (("slide", (1, MAX_SLIDE)), ("advance", ADVANCE_SECONDS)):
+        text = raw[key]
+        if text is None:
+            continue
+        if not text.isascii() or not text.isdigit() or not low_n <= int(text) <= high_n:
+            notices.append(Notice(key, "Unknown value for '{param}'; the default is shown."))
+            continue
+        values[key] = int(text)
 
     election = str(values.get("election", FilterState.election))
     low, high = election_window(election)
@@ -128,5 +145,6 @@ def parse_params(params: Mapping[str, object],
             notices.append(Notice("scope", "Unknown region in '{param}'; showing all of "
                                            "Indonesia."))
     fields = {"lang": "lang", "election": "election", "stage": "stage", "metric": "metric",
-              "date_from": "date_from", "date_to": "date_to", "scope": "scope"}
+              "date_from": "date_from", "date_to": "date_to", "scope": "scope", "mode": "mode",
+              "slide": "slide", "advance": "advance"}
     return FilterState(**{fields[k]: v for k, v in values.items()}), notices

@@ -36,8 +36,13 @@ def _layer(level: str, scope: str | None, version: str, geo_dir: str) -> geo.Joi
 
 
 def choropleth(metrics: pl.DataFrame, level: str, scope: str | None, metric: str, lang: str,
-               key: str) -> str | None:
-    """Draw the map; return the code of a newly clicked region (None otherwise)."""
+               key: str, *, label: str | None = None, as_share: bool | None = None,
+               scheme: str | None = None, decimals: int | None = None) -> str | None:
+    """Draw the map; return the code of a newly clicked region (None otherwise).
+
+    The legend label, number format and class scheme default to the shared metric tables
+    (components.METRIC_LABELS, SCHEMES); a page with a metric of its own passes them in
+    (``label`` is a message id, translated here)."""
     tr = lambda m, **kw: t(m, lang, **kw)  # noqa: E731
     try:
         joined = _layer(level, scope, store_version(), str(get_settings().geo_dir))
@@ -47,11 +52,13 @@ def choropleth(metrics: pl.DataFrame, level: str, scope: str | None, metric: str
                    "reads) in the folder named by PANTAU_GEO_DIR.") + f"\n\n{exc}")
         return None
     values = metrics.select("region_code", pl.col(metric).cast(pl.Float64).alias("value"))
-    labels = geo.MapLabels(legend_title=tr(METRIC_LABELS[metric]), region=tr("Region"),
-                           value=tr(METRIC_LABELS[metric]), no_data=tr("No data"))
-    fmap = geo.build_map(joined.frame, values, labels, lang=lang, scheme=SCHEMES[metric],
-                         decimals=1 if metric == "rate_per_100k" else 0,
-                         as_share=metric in SHARE_METRICS)
+    title = tr(label or METRIC_LABELS[metric])
+    labels = geo.MapLabels(legend_title=title, region=tr("Region"), value=title,
+                           no_data=tr("No data"))
+    fmap = geo.build_map(
+        joined.frame, values, labels, lang=lang, scheme=scheme or SCHEMES.get(metric, "quantiles"),
+        decimals=decimals if decimals is not None else (1 if metric == "rate_per_100k" else 0),
+        as_share=as_share if as_share is not None else metric in SHARE_METRICS)
     result = st_folium(fmap, key=f"{key}_{level}_{scope}", height=520, use_container_width=True,
                        returned_objects=["last_active_drawing"])
     missing = joined.report.election_without_boundary

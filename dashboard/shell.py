@@ -37,9 +37,12 @@ def current_state() -> tuple[FilterState, list[Notice]]:
 
 
 def set_state(state: FilterState) -> None:
-    """Write the state to the URL (a new history entry, so the back button returns)."""
-    params = state.to_params()
-    if params != st.query_params.to_dict():
+    """Write the state to the URL (a new history entry, so the back button returns). The current
+    page's own parameters (``page_params.owned``, recorded by the app entry) stay as they are."""
+    current = st.query_params.to_dict()
+    keep = st.session_state.get("_pantau_page_params", ())
+    params = {**state.to_params(), **{k: current[k] for k in keep if k in current}}
+    if params != current:
         st.query_params.from_dict(params)
 
 

@@ -1,15 +1,97 @@
-"""Voter-list anomaly aggregates: flags per region and rule. No record-level rows here."""
+"""Voter-list anomalies (*anomali daftar pemilih*): flags per region and rule, region-level flags
+with their explanations, and — in internal mode only — record-level flags.
+
+Two kinds of flag live in ``anomaly_flag``:
+
+* region-level flags (:data:`REGION_RULES`: growth between stages or elections, voters above the
+  adult population, a TPS above 300 voters) describe a region or a TPS. Their explanations hold
+  aggregates only, so the public dashboard may show them;
+* record-level flags (every other rule: duplicate NIK, underage, a crowded family card …) point
+  at one row of a voter extract. They carry no NIK or name, but a record id leads back to a
+  person in the extract, so they leave the store only in internal mode (:func:`record_flags`),
+  and every such read is logged. Publicly they appear as counts per region and rule.
+
+Public mode hides small counts of record-level flags at kecamatan and desa level (1 to k−1, with
+complementary cells; see :mod:`data_access.privacy`): "2 underage voters in this desa" could
+point at a person. Counts of region-level flags are never hidden: they describe regions.
+
+This module also reads the region-level detector's inputs from the store (already aggregated)
+and replaces the flags of a run in one all-or-nothing write (:func:`replace_flags`).
+"""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
 
 import polars as pl
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from data_access import schema
-from data_access.query import check_level, check_scope, fetch, in_scope, regions_at
+from data_access import codes, schema, voter_list
+from data_access.access import access_log, require_internal
+from data_access.domain import MAX_VOTERS_PER_TPS
+from data_access.privacy import FINE_LEVELS, suppress
+from data_access.query import (
+    InvalidQuery,
+    check_choice,
+    check_level,
+    check_scope,
+    fetch,
+    in_scope,
+    regions_at,
+)
+from data_access.store import bulk_insert, record_dataset, writing
+from pantau.settings import get_settings
 
 flag = schema.anomaly_flag
+
+# Rules of the region-level detector (pantau.anomalies.regions); every other rule id in the store
+# comes from the record-level detector (pantau.anomalies.records.RULE_IDS).
+REGION_RULES: tuple[str, ...] = ("stage_growth", "election_growth", "voters_above_adults",
+                                 "tps_over_limit")
+SEVERITIES: tuple[str, ...] = ("high", "medium", "low")
+MAX_REGION_FLAG_ROWS = 5_000  # the public table is a reading list, not a dump
+ANOMALY_DATASET = "anomalies"
+
+_COUNT = {"flags": pl.Int64}
+
+
+
+
+def _is_region_rule() -> sa.ColumnElement[bool]:
+    return flag.c.rule_id.in_(REGION_RULES)
+
+
+def _filters(scope: str | None, rules: Sequence[str] | None,
+             severities: Sequence[str] | None) -> list[sa.ColumnElement[bool]]:
+    """Scope, rule and severity conditions; rules and severities are checked, then bound."""
+    where = [in_scope(flag, scope)]
+    if rules is not None:
+        for rule in rules:
+            if not rule or len(rule) > 40 or not rule.replace("_", "").isalnum():
+                raise InvalidQuery(f"not a rule id: {rule!r}")
+        where.append(flag.c.rule_id.in_(list(rules)))
+    if severities is not None:
+        for severity in severities:
+            check_choice("severity", severity, SEVERITIES)
+        where.append(flag.c.severity.in_(list(severities)))
+    return where
+
+
+def _suppression_k(level: str, mode: str | None) -> int | None:
+    """k for small-cell suppression at ``level``, or None where nothing is hidden (internal mode,
+    or a level coarser than kecamatan). ``mode`` None reads ``PANTAU_MODE``; the dashboard passes
+    it, so that cached results are kept apart per mode."""
+    settings = get_settings()
+    if (mode or settings.mode) == "internal" or level not in FINE_LEVELS:
+        return None
+    return settings.suppression_k
+
+
+def _parent(code: pl.Expr) -> pl.Expr:
+    return code.str.replace(r"\.[^.]+$", "")
 
 
 def anomalies_by_region(level: str, scope: str | None = None, *,
@@ -40,3 +122,322 @@ def anomalies_by_rule(scope: str | None = None, *, engine: Engine | None = None)
             .group_by(flag.c.rule_id, flag.c.severity, flag.c.subject_level)
             .order_by(sa.desc("flags")))
     return fetch(stmt, engine, {"flags": pl.Int64})
+
+
+def anomaly_counts(level: str, scope: str | None = None, *, rules: Sequence[str] | None = None,
+                   severities: Sequence[str] | None = None,
+                   mode: str | None = None,
+                   engine: Engine | None = None) -> pl.DataFrame:
+    """Flags per region at ``level`` and rule: region_code, region_name, rule_id, flags,
+    suppressed.
+
+    The open-data form of the anomalies (``pantau export anomalies --level <region level>``).
+    A flag counts in the region that contains its subject, so a kecamatan's flag counts in its
+    kab/kota; flags about a region above ``level`` (a kab/kota flag when ``level`` is
+    ``district``) have no region at that level and are left out. Only region–rule pairs with at
+    least one flag are listed, and those hidden by small-cell suppression (public mode, kecamatan
+    and desa, record-level rules: ``flags`` null, ``suppressed`` true). Siblings for the
+    complementary cells are the regions with the same parent, per rule.
+    """
+    level = check_level(level)
+    scope = check_scope(scope, level)
+    group = flag.c[f"{level}_code"]
+    totals = (sa.select(group.label("code"), flag.c.rule_id, sa.func.count().label("flags"))
+              .where(*_filters(scope, rules, severities), group.is_not(None))
+              .group_by(group, flag.c.rule_id).subquery())
+    names = regions_at(level, scope).subquery()
+    stmt = (sa.select(names.c.region_code, names.c.region_name, totals.c.rule_id, totals.c.flags)
+            .select_from(names.join(totals, totals.c.code == names.c.region_code))
+            .order_by(names.c.region_code, totals.c.rule_id))
+    frame = fetch(stmt, engine, _COUNT).with_columns(suppressed=pl.lit(False))
+    k = _suppression_k(level, mode)
+    is_record = ~pl.col("rule_id").is_in(list(REGION_RULES))
+    if k is None or frame.filter(is_record).height == 0:
+        return frame
+    # Suppression needs every sibling, zeros included: fill the grid of the regions whose parent
+    # has a record-level flag, for each record-level rule present.
+    records = frame.filter(is_record).drop("suppressed")
+    parents = records.select(_parent(pl.col("region_code"))).to_series().unique()
+    siblings = fetch(regions_at(level, scope), engine, {}).filter(
+        _parent(pl.col("region_code")).is_in(parents.implode()))
+    grid = (siblings.join(records.select("rule_id").unique(), how="cross")
+            .join(records.select("region_code", "rule_id", "flags"),
+                  on=["region_code", "rule_id"], how="left")
+            .with_columns(pl.col("flags").fill_null(0),
+                          _group=_parent(pl.col("region_code")) + "|" + pl.col("rule_id")))
+    hidden = suppress(grid, ["flags"], k, group="_group").filter(
+        (pl.col("flags") > 0) | pl.col("flags_suppressed"))
+    return pl.concat([
+        frame.filter(~is_record),
+        hidden.select("region_code", "region_name", "rule_id", "flags",
+                      suppressed=pl.col("flags_suppressed")),
+    ]).sort("region_code", "rule_id")
+
+
+def anomaly_map_metrics(level: str, scope: str | None = None, *,
+                        rules: Sequence[str] | None = None,
+                        severities: Sequence[str] | None = None, election: str = "pemilu2024",
+                        mode: str | None = None,
+                        engine: Engine | None = None) -> pl.DataFrame:
+    """Per region at ``level``: anomaly_flags (all selected flags), region_flags, record_flags,
+    flagged_voters, voters (DPT) and flagged_share.
+
+    ``flagged_voters`` counts distinct voter rows with at least one record-level flag about that
+    row (``subject_level = 'record'``), so a row that trips two rules is one voter; group flags
+    (a crowded family card, an overfull TPS) are counted in ``record_flags`` only.
+    ``flagged_share`` = flagged_voters ÷ DPT, null where the DPT is unknown or zero.
+    ``suppressed``: public mode hid this kecamatan's or desa's record-derived numbers (fewer than
+    k flagged voters, or a complementary cell among the regions with the same parent); they are
+    null then, and only region_flags and voters remain.
+    """
+    level = check_level(level)
+    scope = check_scope(scope, level)
+    group = flag.c[f"{level}_code"]
+    is_record = flag.c.subject_level == "record"
+    totals = (
+        sa.select(
+            group.label("code"),
+            sa.func.count().label("anomaly_flags"),
+            sa.func.sum(sa.case((_is_region_rule(), 1), else_=0)).label("region_flags"),
+            sa.func.sum(sa.case((_is_region_rule(), 0), else_=1)).label("record_flags"),
+            sa.func.count(sa.distinct(sa.case((is_record, flag.c.record_id))))
+            .label("flagged_voters"),
+        )
+        .where(*_filters(scope, rules, severities), group.is_not(None))
+        .group_by(group).subquery()
+    )
+    names = regions_at(level, scope).subquery()
+    stmt = (sa.select(names.c.region_code, names.c.region_name, totals.c.anomaly_flags,
+                      totals.c.region_flags, totals.c.record_flags, totals.c.flagged_voters)
+            .select_from(names.outerjoin(totals, totals.c.code == names.c.region_code))
+            .order_by(names.c.region_code))
+    counts = ["anomaly_flags", "region_flags", "record_flags", "flagged_voters"]
+    frame = fetch(stmt, engine, dict.fromkeys(counts, pl.Int64)).with_columns(
+        pl.col(counts).fill_null(0))
+    dpt = voter_list.voters_by_region(level, scope, "DPT", election, engine=engine).select(
+        "region_code", pl.col("voters_total").alias("voters"))
+    frame = frame.join(dpt, on="region_code", how="left").with_columns(
+        flagged_share=pl.when(pl.col("voters") > 0)
+        .then(pl.col("flagged_voters") / pl.col("voters").cast(pl.Float64)),
+        suppressed=pl.lit(False))
+    k = _suppression_k(level, mode)
+    if k is None:
+        return frame
+    # The person count decides (flagged voters, or the record-level flags where no single voter
+    # is flagged); a hidden region hides every number that includes its record-level flags.
+    sensitive = (pl.when(pl.col("flagged_voters") > 0).then(pl.col("flagged_voters"))
+                 .otherwise(pl.col("record_flags")))
+    hidden = suppress(frame.with_columns(_sensitive=sensitive,
+                                         _group=_parent(pl.col("region_code"))),
+                      ["_sensitive"], k, group="_group")["_sensitive_suppressed"]
+    return frame.with_columns(suppressed=hidden).with_columns(
+        pl.when(~pl.col("suppressed")).then(pl.col(c)).alias(c)
+        for c in ("anomaly_flags", "record_flags", "flagged_voters", "flagged_share"))
+
+
+def anomaly_totals(scope: str | None = None, *, rules: Sequence[str] | None = None,
+                   severities: Sequence[str] | None = None, election: str = "pemilu2024",
+                   mode: str | None = None,
+                   engine: Engine | None = None) -> dict[str, object]:
+    """The scope's own row of :func:`anomaly_map_metrics` (its numbers among its siblings, so
+    a hidden kecamatan is hidden here too); for Indonesia, the sum over provinces."""
+    if scope is None:
+        frame = anomaly_map_metrics("province", None, rules=rules, severities=severities,
+                                    election=election, mode=mode, engine=engine)
+        counts = ["anomaly_flags", "region_flags", "record_flags", "flagged_voters"]
+        row: dict[str, object] = {c: int(frame[c].sum()) for c in counts}
+        voters = frame["voters"].sum() if frame["voters"].null_count() < frame.height else None
+        row |= {"region_code": None, "region_name": "Indonesia", "voters": voters,
+                "flagged_share": row["flagged_voters"] / voters if voters else None,
+                "suppressed": False}
+        return row
+    scope = codes.normalize(scope)
+    frame = anomaly_map_metrics(codes.level_of(scope), codes.parent_of(scope), rules=rules,
+                                severities=severities, election=election, mode=mode,
+                                engine=engine)
+    mine = frame.filter(pl.col("region_code") == scope)
+    if mine.height == 0:
+        raise InvalidQuery(f"region {scope} is not in the store")
+    return mine.row(0, named=True)
+
+
+def anomaly_rule_counts(scope: str | None = None, *, rules: Sequence[str] | None = None,
+                        severities: Sequence[str] | None = None,
+                        mode: str | None = None,
+                        engine: Engine | None = None) -> pl.DataFrame:
+    """Flags per rule, severity and subject level in ``scope``: rule_id, severity,
+    subject_level, flags, suppressed. When the scope is a kecamatan, public mode hides small
+    counts of record-level rules (the rows of this table are each other's complements)."""
+    scope = check_scope(scope, "polling_station")
+    stmt = (sa.select(flag.c.rule_id, flag.c.severity, flag.c.subject_level,
+                      sa.func.count().label("flags"))
+            .where(*_filters(scope, rules, severities))
+            .group_by(flag.c.rule_id, flag.c.severity, flag.c.subject_level)
+            .order_by(sa.desc("flags"), flag.c.rule_id, flag.c.severity))
+    frame = fetch(stmt, engine, _COUNT).with_columns(suppressed=pl.lit(False))
+    k = None if scope is None else _suppression_k(codes.level_of(scope), mode)
+    is_record = ~pl.col("rule_id").is_in(list(REGION_RULES))
+    if k is None or frame.filter(is_record).height == 0:
+        return frame
+    hidden = suppress(frame.filter(is_record).drop("suppressed"), ["flags"], k).rename(
+        {"flags_suppressed": "suppressed"})
+    return pl.concat([frame.filter(~is_record), hidden.select(frame.columns)]).sort(
+        pl.col("flags").fill_null(0), "rule_id", "severity", descending=[True, False, False])
+
+
+def region_flags(scope: str | None = None, *, rules: Sequence[str] | None = None,
+                 severities: Sequence[str] | None = None, limit: int = MAX_REGION_FLAG_ROWS,
+                 engine: Engine | None = None) -> pl.DataFrame:
+    """Region-level flags in ``scope`` with their explanations, most severe first: region_code,
+    region_name, subject_level, rule_id, severity, stage, evidence, explanation_id,
+    explanation_en. Public: these flags describe regions and TPS, never a person."""
+    scope = check_scope(scope, "polling_station")
+    limit = max(0, min(int(limit), MAX_REGION_FLAG_ROWS))
+    region = schema.region
+    own, village = region.alias("own"), region.alias("village")
+    severity_order = sa.case(*((flag.c.severity == s, i) for i, s in enumerate(SEVERITIES)),
+                             else_=len(SEVERITIES))
+    depth = sa.func.length(flag.c.region_code)
+    stmt = (
+        sa.select(
+            flag.c.region_code,
+            # a TPS has no region row: name it by its desa
+            sa.func.coalesce(own.c.name, village.c.name).label("region_name"),
+            flag.c.subject_level, flag.c.rule_id, flag.c.severity, flag.c.stage, flag.c.evidence,
+            flag.c.explanation_id, flag.c.explanation_en,
+        )
+        .select_from(flag.outerjoin(own, own.c.code == flag.c.region_code)
+                     .outerjoin(village, village.c.code == flag.c.village_code))
+        .where(*_filters(scope, rules, severities), _is_region_rule())
+        .order_by(severity_order, depth, flag.c.region_code, flag.c.rule_id, flag.c.stage)
+        .limit(limit)
+    )
+    return fetch(stmt, engine, {})
+
+
+def record_flags(scope: str | None = None, *, rules: Sequence[str] | None = None,
+                 severities: Sequence[str] | None = None, limit: int | None = None,
+                 engine: Engine | None = None) -> pl.DataFrame:
+    """Record-level flags (internal use only): region_code (the desa), record_id, rule_id,
+    severity, subject_level, explanation_id, explanation_en. Never a NIK, a name or the keyed
+    hash. Raises :class:`PublicModeRefused` unless ``PANTAU_MODE=internal``; every read is
+    logged, as UU 27/2022 asks of access to data that leads back to a person."""
+    require_internal(what="record-level anomaly flags")
+    scope = check_scope(scope, "polling_station")
+    stmt = (sa.select(flag.c.region_code, flag.c.record_id, flag.c.rule_id, flag.c.severity,
+                      flag.c.subject_level, flag.c.explanation_id, flag.c.explanation_en)
+            .where(*_filters(scope, rules, severities), sa.not_(_is_region_rule()))
+            .order_by(flag.c.region_code, flag.c.rule_id, flag.c.record_id, flag.c.flag_id))
+    if limit is not None:
+        stmt = stmt.limit(max(0, int(limit)))
+    frame = fetch(stmt, engine, {})
+    access_log.info("record-level anomaly flags read: scope=%s rules=%s severities=%s rows=%d",
+             scope or "national", rules, severities, frame.height)
+    return frame
+
+
+def latest_run(*, engine: Engine | None = None) -> dict[str, object] | None:
+    """The most recent detection run (run_id, started_at, finished_at, records_scanned, source),
+    or None before the first run."""
+    run = schema.anomaly_run
+    stmt = sa.select(run.c.run_id, run.c.started_at, run.c.finished_at, run.c.records_scanned,
+                     run.c.source).order_by(run.c.started_at.desc(), run.c.run_id).limit(1)
+    frame = fetch(stmt, engine, {"started_at": pl.Datetime, "finished_at": pl.Datetime,
+                                 "records_scanned": pl.Int64})
+    return frame.row(0, named=True) if frame.height else None
+
+
+# --- inputs of the region-level detector (pantau.anomalies.regions) ---------------------------
+
+_FINER = {"village": 1, "district": 0}
+
+
+def recap_for_detection(*, engine: Engine | None = None) -> pl.DataFrame:
+    """Voter-list recaps summed to kecamatan: election, stage, region_code, voters_total.
+
+    The detector judges kecamatan and kab/kota, so desa rows are summed per kecamatan in the
+    database (about 36 thousand rows nationally instead of 420 thousand). Rows stored at kab/kota
+    or province level are returned as they are. Where one kecamatan has both desa rows and its
+    own row for a stage, the desa rows win, as everywhere else (the finest level present), so
+    nothing is counted twice.
+    """
+    recap = schema.voter_list_recap
+    fine = (sa.select(recap.c.election, recap.c.stage, recap.c.level,
+                      recap.c.district_code.label("region_code"),
+                      sa.func.sum(recap.c.voters_total).label("voters_total"))
+            .where(recap.c.level.in_(list(_FINER)), recap.c.district_code.is_not(None))
+            .group_by(recap.c.election, recap.c.stage, recap.c.level, recap.c.district_code))
+    coarse = (sa.select(recap.c.election, recap.c.stage, recap.c.level, recap.c.region_code,
+                        recap.c.voters_total)
+              .where(recap.c.level.in_(["province", "regency"])))
+    frame = fetch(sa.union_all(fine, coarse).subquery().select(), engine,
+                  {"voters_total": pl.Int64})
+    rank = pl.col("level").replace_strict(_FINER, default=-1, return_dtype=pl.Int8)
+    keys = ["election", "stage", "region_code"]
+    return (frame.with_columns(_rank=rank)
+            .filter(pl.col("_rank") == pl.col("_rank").max().over(keys))
+            .select(*keys, "voters_total").sort(keys))
+
+
+def population_for_detection(*, engine: Engine | None = None) -> pl.DataFrame:
+    """Adult population figures (region_code, year, adults): already one number per region."""
+    pop = schema.region_population
+    stmt = sa.select(pop.c.region_code, pop.c.year, pop.c.adults).order_by(
+        pop.c.region_code, pop.c.year)
+    return fetch(stmt, engine, {"year": pl.Int32, "adults": pl.Int64})
+
+
+def polling_stations_over(limit: int = MAX_VOTERS_PER_TPS, *,
+                          engine: Engine | None = None) -> pl.DataFrame:
+    """TPS with more than ``limit`` voters on the DPT (code, number, voters_total): the filter
+    runs in the database, so 820 thousand TPS never leave it."""
+    ps = schema.polling_station
+    stmt = (sa.select(ps.c.code, ps.c.number, ps.c.voters_total)
+            .where(ps.c.voters_total > sa.bindparam("limit", int(limit)))
+            .order_by(ps.c.code))
+    return fetch(stmt, engine, {"number": pl.Int32, "voters_total": pl.Int64})
+
+
+def input_is_synthetic(*, engine: Engine | None = None) -> bool:
+    """Whether the voter recaps or TPS the detector reads are synthetic (the demo): the flags
+    derived from them are then synthetic too."""
+    ds = schema.dataset
+    stmt = sa.select(sa.func.count().label("n")).where(
+        ds.c.kind.in_(["voter-recap", "polling-stations"]), ds.c.synthetic.is_(True))
+    return bool(fetch(stmt, engine, {"n": pl.Int64})["n"][0])
+
+
+# --- writing ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class AnomalyRun:
+    """One detection run (*anomaly_run*): what was scanned and when."""
+
+    run_id: str
+    started_at: datetime
+    finished_at: datetime
+    records_scanned: int
+    source: str
+    synthetic: bool
+
+
+def replace_flags(flags: pl.DataFrame, run: AnomalyRun, url: str | None = None) -> int:
+    """Replace every anomaly flag with ``flags`` and add ``run`` to the run log, in one
+    all-or-nothing write: readers see the old flags or the new ones, never a mix or none.
+
+    Earlier ``anomaly_run`` rows stay as a log of past runs; their flags are gone.
+    """
+    if flags.height and not flags["run_id"].eq(run.run_id).all():
+        raise ValueError(f"every flag must belong to run {run.run_id}")
+    if flags.height and not flags["flag_id"].is_unique().all():
+        raise ValueError("flag ids are not unique")
+    with writing(url) as conn:
+        conn.execute(sa.delete(flag))
+        loaded = bulk_insert(conn, flag, flags) if flags.height else 0
+        conn.execute(sa.insert(schema.anomaly_run).values(
+            run_id=run.run_id, started_at=run.started_at, finished_at=run.finished_at,
+            records_scanned=run.records_scanned, source=run.source))
+        conn.execute(sa.delete(schema.dataset).where(schema.dataset.c.kind == ANOMALY_DATASET))
+        record_dataset(conn, ANOMALY_DATASET, ANOMALY_DATASET, run.source,
+                       synthetic=run.synthetic, row_count=loaded, note=f"run={run.run_id}")
+    return loaded

@@ -194,3 +194,204 @@ def staffing_summary(scope: str | None = None, *, engine: Engine | None = None) 
         frame = staffing_coverage(level_of(scope), parent_of(scope), engine=engine).filter(
             pl.col("region_code") == scope)
     return {c: int(frame[c].sum()) for c in STAFFING_COLUMNS}
+
+
+# --- The reporting-compliance page (*Kepatuhan Pelaporan*) -------------------------------------
+#
+# The functions below serve the page's views: per region (optionally split by stage or by the
+# week reports were due), the least compliant regions with how far they sit below their
+# siblings, and staffing gaps. They read the same two sources as the functions above (rollup at
+# kecamatan level and above, base tables per desa), with one addition for privacy: per desa the
+# cells also count the supervisors behind them. A desa is one PKD and a few PTPS — named,
+# known people in their village — so in the public mode a desa cell with fewer than k
+# supervisors is suppressed (UU 27/2022; DOMAIN.md "suppress small cells at fine levels"). Cells
+# above desa level describe bodies (Panwascam, Bawaslu Kab/Kota …), which are public
+# institutions accountable for their reporting, and are never suppressed.
+
+MATRIX_DIMENSIONS = ("stage", "week")
+RATE_COLUMNS = ("rate", "on_time_rate")
+
+
+@dataclass(frozen=True)
+class ComplianceFilter:
+    """The page's filters; None means 'all'. ``due_from``/``due_until`` bound the due date."""
+
+    election: str = "pemilu2024"
+    stage: str | None = None
+    body: str | None = None
+    due_from: date | None = None
+    due_until: date | None = None
+
+    def clauses(self, table: sa.Table, scope: str | None) -> list[sa.ColumnElement[bool]]:
+        return _filters(table, scope, self.election, self.stage, self.body, self.due_until,
+                        self.due_from)
+
+
+ALL_REPORTS = ComplianceFilter()
+
+
+def _grouped(level: str, scope: str | None, filters: ComplianceFilter,
+             dimension: str | None) -> sa.Subquery:
+    """Counts per region code at ``level`` (and per stage or due week), aggregated in the store.
+    Base-table cells also carry ``supervisors``: the distinct people whose obligations they
+    count."""
+    src = _source(level, scope)
+    code = src.table.c[f"{level}_code"]
+    keys: list[sa.ColumnElement] = [code]
+    labelled: list[sa.ColumnElement] = [code.label("code")]
+    if dimension == "stage":
+        keys.append(src.table.c.stage)
+        labelled.append(src.table.c.stage.label("stage"))
+    elif dimension == "week":
+        week = sa.cast(sa.func.date_trunc("week", src.table.c.due_date), sa.Date)
+        keys.append(week)
+        labelled.append(week.label("week"))
+    counts = list(src.counts)
+    if src.table is ob:
+        counts.append(sa.func.count(sa.distinct(ob.c.supervisor_id)).label("supervisors"))
+    return (sa.select(*labelled, *counts).select_from(src.from_)
+            .where(*filters.clauses(src.table, scope), code.is_not(None))
+            .group_by(*keys).subquery())
+
+
+def _suppress(frame: pl.DataFrame, min_supervisors: int | None, within: str | None) -> pl.DataFrame:
+    """Hide the counts and rates of cells with fewer than ``min_supervisors`` people, plus one more
+    cell wherever exactly one was hidden in a group (``within`` a stage or week column), since the
+    scope's total minus the others would otherwise reveal it (complementary suppression)."""
+    frame = frame.with_columns(suppressed=pl.lit(False))
+    if not min_supervisors or frame["supervisors"].null_count() == frame.height:
+        return frame
+    small = pl.col("supervisors").is_not_null() & (pl.col("supervisors") < min_supervisors)
+    frame = frame.with_columns(suppressed=small)
+    group = [within] if within else []
+    ordinal = pl.int_range(pl.len())
+    candidates = (
+        frame.with_row_index("_row")
+        .filter(pl.col("expected") > 0)
+        .with_columns(
+            hidden=pl.col("suppressed").sum().over(group) if group else pl.col("suppressed").sum(),
+        )
+        .filter(pl.col("hidden") == 1, ~pl.col("suppressed"))
+        .sort("supervisors", "region_code")
+    )
+    if candidates.height:
+        first = (candidates.with_columns(pos=ordinal.over(group) if group else ordinal)
+                 .filter(pl.col("pos") == 0)["_row"])
+        frame = frame.with_row_index("_row").with_columns(
+            suppressed=pl.col("suppressed") | pl.col("_row").is_in(first.implode())).drop("_row")
+    hide = [*COUNT_DTYPES, *RATE_COLUMNS]
+    return frame.with_columns(
+        pl.when(pl.col("suppressed")).then(None).otherwise(pl.col(c)).alias(c) for c in hide)
+
+
+_PAGE_DTYPES = {**COUNT_DTYPES, "supervisors": pl.Int64, "week": pl.Date}
+
+
+def region_compliance(level: str, scope: str | None = None,
+                      filters: ComplianceFilter = ALL_REPORTS, *,
+                      min_supervisors: int | None = None,
+                      engine: Engine | None = None) -> pl.DataFrame:
+    """Every region at ``level`` in ``scope`` (regions without obligations too, with zero
+    counts and no rate): expected, filed, on_time, late, missing, rate, on_time_rate,
+    supervisors (per desa only) and suppressed. ``min_supervisors`` (public mode: k) hides desa
+    cells behind fewer people."""
+    level = check_level(level)
+    scope = check_scope(scope, level)
+    totals = _grouped(level, scope, filters, None)
+    names = regions_at(level, scope).subquery()
+    supervisors = totals.c.supervisors if "supervisors" in totals.c else sa.null()
+    stmt = sa.select(
+        names.c.region_code, names.c.region_name, *[totals.c[c] for c in COUNT_DTYPES],
+        supervisors.label("supervisors"),
+    ).select_from(names.outerjoin(totals, totals.c.code == names.c.region_code)).order_by(
+        names.c.region_code)
+    frame = _with_rates(fetch(stmt, engine, _PAGE_DTYPES))
+    return _suppress(frame, min_supervisors, None)
+
+
+def compliance_matrix(level: str, scope: str | None = None, dimension: str = "stage",
+                      filters: ComplianceFilter = ALL_REPORTS, *,
+                      min_supervisors: int | None = None,
+                      engine: Engine | None = None) -> pl.DataFrame:
+    """Region × stage (or × the week reports were due, Monday start): the heat map's cells. Only
+    cells with obligations are returned; columns as :func:`region_compliance` plus ``stage`` or
+    ``week``."""
+    level = check_level(level)
+    scope = check_scope(scope, level)
+    check_choice("dimension", dimension, MATRIX_DIMENSIONS)
+    totals = _grouped(level, scope, filters, dimension)
+    names = regions_at(level, scope).subquery()
+    supervisors = totals.c.supervisors if "supervisors" in totals.c else sa.null()
+    stmt = sa.select(
+        names.c.region_code, names.c.region_name, totals.c[dimension],
+        *[totals.c[c] for c in COUNT_DTYPES], supervisors.label("supervisors"),
+    ).select_from(names.join(totals, totals.c.code == names.c.region_code)).order_by(
+        names.c.region_code, totals.c[dimension])
+    frame = _with_rates(fetch(stmt, engine, _PAGE_DTYPES))
+    return _suppress(frame, min_supervisors, dimension)
+
+
+def _parent(code: pl.Expr) -> pl.Expr:
+    """The parent code of a dotted code ('' for a province: all provinces are siblings)."""
+    return code.str.extract(r"^(.*)\.[^.]+$", 1).fill_null("")
+
+
+def sibling_gap(frame: pl.DataFrame, column: str = "rate") -> pl.DataFrame:
+    """Add, per region, the median ``column`` of its siblings (same parent, itself excluded),
+    the gap to it and its rank among them (1 = lowest). Regions without a value get none."""
+    valued = frame.filter(pl.col(column).is_not_null()).select(
+        "region_code", pl.col(column).alias("_value"), _parent(pl.col("region_code")).alias("_p"))
+    others = (
+        valued.join(valued, on="_p", suffix="_other")
+        .filter(pl.col("region_code") != pl.col("region_code_other"))
+        .group_by("region_code").agg(sibling_median=pl.col("_value_other").median())
+    )
+    ranks = valued.with_columns(
+        sibling_rank=pl.col("_value").rank("min").over("_p").cast(pl.Int64),
+        siblings=pl.len().over("_p").cast(pl.Int64),
+    ).select("region_code", "sibling_rank", "siblings")
+    return (frame.join(others, on="region_code", how="left")
+            .join(ranks, on="region_code", how="left")
+            .with_columns(gap=pl.col(column) - pl.col("sibling_median")))
+
+
+def least_compliant(level: str, scope: str | None = None,
+                    filters: ComplianceFilter = ALL_REPORTS, n: int = 10, *,
+                    min_supervisors: int | None = None,
+                    engine: Engine | None = None) -> pl.DataFrame:
+    """The ``n`` regions at ``level`` with the lowest filing rate, lowest first, with their
+    sibling comparison (:func:`sibling_gap`), ``trend`` — the rate per stage in the order of the
+    stages (a list, for a sparkline) — and ``trend_change``, the last stage's rate minus the
+    first's. Regions with nothing expected (or suppressed) have no rate and are not ranked."""
+    n = max(1, min(int(n), 100))
+    regions = sibling_gap(region_compliance(level, scope, filters,
+                                            min_supervisors=min_supervisors, engine=engine))
+    worst = (regions.filter(pl.col("rate").is_not_null())
+             .sort(["rate", "region_code"]).head(n))
+    cells = compliance_matrix(level, scope, "stage", filters, min_supervisors=min_supervisors,
+                              engine=engine)
+    order = {key: i for i, key in enumerate(STAGE_KEYS)}
+    trend = (
+        cells.filter(pl.col("region_code").is_in(worst["region_code"].implode()),
+                     pl.col("rate").is_not_null())
+        .with_columns(_order=pl.col("stage").replace_strict(order, return_dtype=pl.Int64))
+        .sort("region_code", "_order")
+        .group_by("region_code", maintain_order=True)
+        .agg(trend=pl.col("rate"), trend_stages=pl.col("stage"))
+        .with_columns(trend_change=pl.col("trend").list.last() - pl.col("trend").list.first())
+    )
+    return worst.join(trend, on="region_code", how="left", maintain_order="left")
+
+
+def staffing_gaps(level: str, scope: str | None = None, *,
+                  engine: Engine | None = None) -> pl.DataFrame:
+    """:func:`staffing_coverage` with the shares of TPS without a PTPS and desa without a PKD,
+    worst first (by the TPS share, then the desa share)."""
+    frame = staffing_coverage(level, scope, engine=engine)
+    share = lambda part, whole: (  # noqa: E731
+        pl.when(pl.col(whole) > 0).then(pl.col(part) / pl.col(whole).cast(pl.Float64)))
+    return frame.with_columns(
+        tps_without_ptps_share=share("tps_without_ptps", "polling_stations"),
+        villages_without_pkd_share=share("villages_without_pkd", "villages"),
+    ).sort(["tps_without_ptps_share", "villages_without_pkd_share", "region_code"],
+           descending=[True, True, False], nulls_last=True)

@@ -24,11 +24,38 @@ def has_synthetic(*, engine: Engine | None = None) -> bool:
     return bool(datasets(engine=engine)["synthetic"].any())
 
 
+_AUDIT_DTYPES = {"started_at": pl.Datetime, "finished_at": pl.Datetime, "rows_read": pl.Int64,
+                 "rows_accepted": pl.Int64, "rows_rejected": pl.Int64, "audit_id": pl.Int64,
+                 "loads": pl.Int64}
+
+
 def ingest_log(limit: int = 50, *, engine: Engine | None = None) -> pl.DataFrame:
-    """The latest loads from the audit log."""
+    """The latest loads from the audit log, newest first: audit_id, started_at, finished_at,
+    kind, file_name, file_sha256, rows_read, rows_accepted, rows_rejected, status, message.
+    Only accepted loads are here: a rejected load leaves the store untouched and is recorded
+    beside its file (see data_access.ingest.audit)."""
     audit = schema.ingest_audit
-    stmt = sa.select(audit.c.started_at, audit.c.kind, audit.c.file_name, audit.c.file_sha256,
-                     audit.c.rows_read, audit.c.rows_accepted, audit.c.rows_rejected,
-                     audit.c.status).order_by(audit.c.started_at.desc()).limit(min(limit, 500))
-    return fetch(stmt, engine, {"started_at": pl.Datetime, "rows_read": pl.Int64,
-                                "rows_accepted": pl.Int64, "rows_rejected": pl.Int64})
+    stmt = sa.select(audit.c.audit_id, audit.c.started_at, audit.c.finished_at, audit.c.kind,
+                     audit.c.file_name, audit.c.file_sha256, audit.c.rows_read,
+                     audit.c.rows_accepted, audit.c.rows_rejected, audit.c.status,
+                     audit.c.message).order_by(audit.c.audit_id.desc()).limit(min(limit, 500))
+    return fetch(stmt, engine, _AUDIT_DTYPES)
+
+
+def ingest_sources(*, engine: Engine | None = None) -> pl.DataFrame:
+    """Each dataset's sources from the audit log: one row per kind and file with its latest
+    load — kind, file_name, file_sha256, loaded_at (when that load committed), rows_read,
+    rows_accepted, rows_rejected, status — and ``loads``, how often the file was loaded."""
+    audit = schema.ingest_audit
+    partition = (audit.c.kind, audit.c.file_name)
+    ranked = sa.select(
+        audit.c.kind, audit.c.file_name, audit.c.file_sha256,
+        audit.c.finished_at.label("loaded_at"), audit.c.rows_read, audit.c.rows_accepted,
+        audit.c.rows_rejected, audit.c.status,
+        sa.func.count().over(partition_by=partition).label("loads"),
+        sa.func.row_number().over(partition_by=partition, order_by=audit.c.audit_id.desc())
+        .label("latest"),
+    ).subquery()
+    stmt = (sa.select(*[c for c in ranked.c if c.name != "latest"])
+            .where(ranked.c.latest == 1).order_by(ranked.c.kind, ranked.c.file_name))
+    return fetch(stmt, engine, {**_AUDIT_DTYPES, "loaded_at": pl.Datetime})

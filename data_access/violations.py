@@ -2,6 +2,11 @@
 
 Public functions here return aggregates only. Case-level rows (for example the list of overdue
 cases) live in ``data_access.cases`` so the public/internal split is one module boundary.
+
+Where a case sits: a case carries the region of the body that handles it (Bawaslu Provinsi, Kab/Kota,
+a Panwascam or a PKD) and that region's ancestors. A per-region count at a level therefore only
+holds the cases handled at or below that level; :func:`violations_table` adds one row per higher
+handling level, so that a table's rows always add up to the headline for its scope.
 """
 
 from __future__ import annotations
@@ -22,18 +27,78 @@ from data_access.domain import (
     EXTENSION_DAYS,
     FINDINGS,
     REGISTRATION,
+    REPORTED_PARTIES,
     STAGE_KEYS,
 )
-from data_access.query import check_choice, check_level, check_scope, fetch, in_scope, regions_at
+from data_access.query import (
+    InvalidQuery,
+    check_choice,
+    check_level,
+    check_scope,
+    fetch,
+    in_scope,
+    regions_at,
+)
 
 case = schema.violation_case
 BREAKDOWN_DIMENSIONS = ("source", "category", "registration", "finding", "reported_party",
-                        "forwarded_to", "stage")
+                        "forwarded_to", "stage", "status", "subcategory")
+
+# Where a case stands in the workflow of Perbawaslu 7/2022, as one value: *belum diregistrasi*
+# (pending), *tidak diregistrasi* (not registered), then for registered cases the finding —
+# *dalam proses* (in process), *bukan pelanggaran* (not a violation), *pelanggaran* (violation).
+CASE_STATUSES: tuple[str, ...] = ("pending", "not_registered", "in_process", "not_violation",
+                                  "violation")
+# A registered case is overdue once its decision is later than 7 + 7 days after registration,
+# or it is still undecided past that deadline.
+DECISION_LIMIT_DAYS = DECISION_DAYS + EXTENSION_DAYS
+LEAD_TIME_BASES = ("registration", "receipt")
+
+
+def status_expression() -> sa.ColumnElement[str]:
+    """The workflow status of a case; a registered case without a finding yet is in process."""
+    return sa.case(
+        (case.c.registration != "registered", case.c.registration),
+        else_=sa.func.coalesce(case.c.finding, "in_process"),
+    )
+
+
+def handled_level_expression() -> sa.ColumnElement[str]:
+    """The level of the body handling a case, read from its deepest non-null ancestor code."""
+    return sa.case(
+        (case.c.regency_code.is_(None), "province"),
+        (case.c.district_code.is_(None), "regency"),
+        (case.c.village_code.is_(None), "district"),
+        else_="village",
+    )
+
+
+def decided_by(as_of: date) -> sa.ColumnElement[bool]:
+    """The case had its finding on or before ``as_of`` (a later decision was still open then)."""
+    return sa.and_(case.c.decided_on.is_not(None), case.c.decided_on <= as_of)
+
+
+def overdue_condition(as_of: date) -> sa.ColumnElement[bool]:
+    """Registered cases past the 7 + 7-day decision deadline on ``as_of``: decided late, or still
+    open more than 14 days after registration."""
+    days = case.c.decided_on - case.c.registered_on
+    return sa.and_(
+        case.c.registration == "registered", case.c.registered_on.is_not(None),
+        sa.or_(
+            sa.and_(decided_by(as_of), days > DECISION_LIMIT_DAYS),
+            sa.and_(sa.not_(decided_by(as_of)),
+                    case.c.registered_on < as_of - timedelta(days=DECISION_LIMIT_DAYS)),
+        ),
+    )
 
 
 @dataclass(frozen=True)
 class CaseFilter:
-    """The filters every violations query shares; None means 'all'."""
+    """The filters every violations query shares; None means 'all'.
+
+    ``category`` is only set on cases found to be violations, so filtering on it keeps violations
+    of that category only. ``status`` is the one-value workflow state (see ``CASE_STATUSES``).
+    """
 
     election: str = "pemilu2024"
     source: str | None = None
@@ -42,6 +107,9 @@ class CaseFilter:
     stage: str | None = None
     received_from: date | None = None
     received_until: date | None = None
+    registration: str | None = None
+    status: str | None = None
+    reported_party: str | None = None
 
     def clauses(self, scope: str | None) -> list[sa.ColumnElement[bool]]:
         clauses = [case.c.election == check_choice("election", self.election, ELECTIONS),
@@ -59,6 +127,15 @@ class CaseFilter:
             clauses.append(case.c.received_on >= self.received_from)
         if self.received_until is not None:
             clauses.append(case.c.received_on <= self.received_until)
+        if self.registration is not None:
+            clauses.append(case.c.registration == check_choice("registration", self.registration,
+                                                               REGISTRATION))
+        if self.status is not None:
+            clauses.append(status_expression() == check_choice("status", self.status,
+                                                               CASE_STATUSES))
+        if self.reported_party is not None:
+            clauses.append(case.c.reported_party == check_choice(
+                "reported party", self.reported_party, REPORTED_PARTIES))
         return clauses
 
 
@@ -121,12 +198,81 @@ def violations_summary(scope: str | None = None, filters: CaseFilter = CaseFilte
 def violations_breakdown(dimension: str, scope: str | None = None,
                          filters: CaseFilter = CaseFilter(), *,
                          engine: Engine | None = None) -> pl.DataFrame:
-    """Cases by one dimension (source, category, registration, finding, reported party …)."""
-    column = case.c[check_choice("dimension", dimension, BREAKDOWN_DIMENSIONS)]
+    """Cases by one dimension (source, category, registration, finding, reported party, status
+    …)."""
+    column = _dimension(dimension)
     scope = check_scope(scope, "polling_station")
     stmt = (sa.select(column.label("value"), sa.func.count().label("cases"))
             .where(*filters.clauses(scope)).group_by(column).order_by(sa.desc("cases")))
     return fetch(stmt, engine, {"cases": pl.Int64})
+
+
+def _dimension(dimension: str) -> sa.ColumnElement:
+    name = check_choice("dimension", dimension, BREAKDOWN_DIMENSIONS)
+    return status_expression() if name == "status" else case.c[name]
+
+
+def violations_crosstab(first: str, second: str, scope: str | None = None,
+                        filters: CaseFilter = CaseFilter(), *,
+                        engine: Engine | None = None) -> pl.DataFrame:
+    """Cases by two dimensions (``first``, ``second``, ``cases``): for example category by
+    subcategory, which shows civil-servant (ASN) neutrality inside 'other law'."""
+    scope = check_scope(scope, "polling_station")
+    a, b = _dimension(first).label(first), _dimension(second).label(second)
+    if first == second:
+        raise InvalidQuery("a crosstab needs two different dimensions")
+    stmt = (sa.select(a, b, sa.func.count().label("cases")).where(*filters.clauses(scope))
+            .group_by(a, b).order_by(sa.desc("cases"), a, b))
+    return fetch(stmt, engine, {"cases": pl.Int64})
+
+
+def handling_flows(scope: str | None = None, filters: CaseFilter = CaseFilter(), *,
+                   engine: Engine | None = None) -> pl.DataFrame:
+    """Cases by registration, finding and forwarding destination: every path a case can take
+    through the workflow (received → registered → violation → forwarded to KPU, Sentra Gakkumdu,
+    DKPP, KASN/BKN or Bawaslu's own adjudication). A funnel or Sankey is drawn from these few
+    rows; see :func:`funnel_steps` and :func:`flow_links`."""
+    scope = check_scope(scope, "polling_station")
+    cols = (case.c.registration, case.c.finding, case.c.forwarded_to)
+    stmt = (sa.select(*cols, sa.func.count().label("cases")).where(*filters.clauses(scope))
+            .group_by(*cols).order_by(*cols))
+    return fetch(stmt, engine, {"cases": pl.Int64})
+
+
+def funnel_steps(flows: pl.DataFrame) -> dict[str, int]:
+    """Received → registered → found a violation → forwarded, from :func:`handling_flows`."""
+    def total(condition: pl.Expr) -> int:
+        return int(flows.filter(condition)["cases"].sum())
+
+    registered = pl.col("registration") == "registered"
+    violation = registered & (pl.col("finding") == "violation")
+    return {"received": int(flows["cases"].sum()), "registered": total(registered),
+            "violations": total(violation),
+            "forwarded": total(violation & pl.col("forwarded_to").is_not_null())}
+
+
+def flow_links(flows: pl.DataFrame) -> pl.DataFrame:
+    """The links of a Sankey diagram (``source``, ``target``, ``cases``) from the rows of
+    :func:`handling_flows`. Nodes are 'received', a registration value, a finding value
+    ('in_process' for a registered case without one), a destination or 'not_forwarded'."""
+    steps = flows.with_columns(
+        finding=pl.when(pl.col("registration") == "registered")
+        .then(pl.col("finding").fill_null("in_process")),
+        destination=pl.when(pl.col("finding") == "violation")
+        .then(pl.col("forwarded_to").fill_null("not_forwarded")),
+    )
+    parts = [
+        steps.select(pl.lit("received").alias("source"), pl.col("registration").alias("target"),
+                     "cases"),
+        steps.filter(pl.col("finding").is_not_null())
+        .select(pl.col("registration").alias("source"), pl.col("finding").alias("target"),
+                "cases"),
+        steps.filter(pl.col("destination").is_not_null())
+        .select(pl.col("finding").alias("source"), pl.col("destination").alias("target"),
+                "cases"),
+    ]
+    return (pl.concat(parts).group_by("source", "target", maintain_order=True)
+            .agg(pl.col("cases").sum()).filter(pl.col("cases") > 0))
 
 
 def weekly_cases(scope: str | None = None, filters: CaseFilter = CaseFilter(), *,
@@ -176,5 +322,63 @@ def lead_time_buckets(scope: str | None = None, filters: CaseFilter = CaseFilter
     return fetch(stmt, engine, {"cases": pl.Int64})
 
 
-__all__ = ["REGISTRATION", "CaseFilter", "violations_by_region", "violations_summary",
-           "violations_breakdown", "weekly_cases", "lead_time_buckets", "received_between"]
+def decision_lead_times(scope: str | None = None, filters: CaseFilter = CaseFilter(),
+                        basis: str = "registration", *,
+                        engine: Engine | None = None) -> pl.DataFrame:
+    """Decided cases by the number of days to the decision (``days``, ``cases``), counted from
+    registration (the legal clock: 7 days plus a 7-day extension) or from receipt (what the
+    person who reported waits)."""
+    scope = check_scope(scope, "polling_station")
+    start = {"registration": case.c.registered_on, "receipt": case.c.received_on}[
+        check_choice("lead-time basis", basis, LEAD_TIME_BASES)]
+    days = (case.c.decided_on - start).label("days")
+    stmt = (sa.select(days, sa.func.count().label("cases"))
+            .where(*filters.clauses(scope), case.c.registration == "registered",
+                   case.c.decided_on.is_not(None), start.is_not(None))
+            .group_by(days).order_by(days))
+    return fetch(stmt, engine, {"days": pl.Int64, "cases": pl.Int64})
+
+
+TABLE_DTYPES = {**COUNT_DTYPES, "overdue": pl.Int64, "voters": pl.Int64}
+
+
+def violations_table(level: str, scope: str | None = None, filters: CaseFilter = CaseFilter(),
+                     as_of: date | None = None, *, engine: Engine | None = None) -> pl.DataFrame:
+    """The per-region table of a scope: every region at ``level`` (with zeros) and then one row
+    per higher level that handled cases in the scope, so the rows add up to
+    :func:`violations_summary`. Columns: region_code, region_name, handled_at (null for a region
+    row; the handling level — 'province', 'regency', 'district' — for the others, whose code is
+    the scope's and whose name is null), cases, registered, violations, forwarded, overdue (see
+    :func:`overdue_condition`, as of ``as_of``, default the data's cut-off), voters, rate_per_100k.
+
+    A Bawaslu Provinsi case has no kab/kota, so on a map of kab/kota it cannot be coloured in; the
+    'handled at' rows keep it in the table instead of silently dropping it."""
+    level = check_level(level)
+    scope = check_scope(scope, level)
+    as_of = as_of or latest_received(filters.election, engine=engine) or date.today()
+    overdue = sa.func.sum(sa.case((overdue_condition(as_of), 1), else_=0)).label("overdue")
+    group = case.c[f"{level}_code"]
+    regions = violations_by_region(level, scope, filters, engine=engine)
+    late = fetch(sa.select(group.label("region_code"), overdue)
+                 .where(*filters.clauses(scope), group.is_not(None)).group_by(group),
+                 engine, {"overdue": pl.Int64})
+    handled = handled_level_expression().label("handled_at")
+    above = fetch(sa.select(handled, *_counts(), overdue)
+                  .where(*filters.clauses(scope), group.is_(None)).group_by(handled)
+                  .order_by(handled), engine, TABLE_DTYPES)
+    rows = (regions.join(late, on="region_code", how="left")
+            .with_columns(pl.col("overdue").fill_null(0), handled_at=pl.lit(None, pl.Utf8)))
+    order = {name: i for i, name in enumerate(("province", "regency", "district", "village"))}
+    above = above.sort(pl.col("handled_at").replace_strict(order, return_dtype=pl.Int64)).select(
+        pl.lit(scope, pl.Utf8).alias("region_code"), pl.lit(None, pl.Utf8).alias("region_name"),
+        *[pl.col(c) for c in (*COUNT_DTYPES, "overdue")], pl.lit(None, pl.Int64).alias("voters"),
+        pl.lit(None, pl.Float64).alias("rate_per_100k"), "handled_at")
+    columns = ["region_code", "region_name", "handled_at", *COUNT_DTYPES, "overdue", "voters",
+               "rate_per_100k"]
+    return pl.concat([rows.select(columns), above.select(columns)], how="vertical_relaxed")
+
+
+__all__ = ["CASE_STATUSES", "REGISTRATION", "CaseFilter", "violations_by_region",
+           "violations_summary", "violations_breakdown", "violations_crosstab", "handling_flows",
+           "funnel_steps", "flow_links", "weekly_cases", "lead_time_buckets",
+           "decision_lead_times", "violations_table", "received_between", "latest_received"]

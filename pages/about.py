@@ -39,10 +39,47 @@ counts = data.counts_by_level()
 st.write(", ".join(f"{name}: {format_number(counts.get(level, 0), lang)}"
                    for level, name in shell.LEVEL_NAMES.items()))
 
-st.subheader(tr("Ingest log"))
-log = data.ingest_log()
-if log.height:
-    st.dataframe(log, hide_index=True, width="stretch")
+st.subheader(tr("Loaded files"))
+st.caption(tr("Where each dataset comes from, by the ingest audit log: the file, when it was "
+              "loaded, and how many of its rows were read, accepted and rejected. A rejected file "
+              "changes nothing in the store; its reasons are written beside the file."))
+sources = data.ingest_sources()
+status_names = {"loaded": tr("Loaded"), "partial": tr("Partly loaded")}
+
+
+def _count(column: str) -> pl.Expr:
+    return pl.col(column).map_elements(lambda n: format_number(n, lang), return_dtype=pl.Utf8)
+
+
+if sources.height:
+    st.dataframe(
+        sources.select(
+            pl.col("kind").alias(tr("Dataset")), pl.col("file_name").alias(tr("Source")),
+            pl.col("loaded_at").dt.strftime("%Y-%m-%d %H:%M UTC").alias(tr("Loaded at")),
+            _count("rows_read").alias(tr("Rows read")),
+            _count("rows_accepted").alias(tr("Accepted")),
+            _count("rows_rejected").alias(tr("Rejected")),
+            pl.col("status").replace(status_names).alias(tr("Status")),
+            pl.col("file_sha256").str.slice(0, 12).alias("SHA-256"),
+            _count("loads").alias(tr("Loads")),
+        ),
+        hide_index=True, width="stretch",
+    )
+    with st.expander(tr("Ingest log")):
+        log = data.ingest_log()
+        st.dataframe(
+            log.select(
+                pl.col("audit_id").alias("#"),
+                pl.col("finished_at").dt.strftime("%Y-%m-%d %H:%M:%S UTC").alias(tr("Loaded at")),
+                pl.col("kind").alias(tr("Dataset")), pl.col("file_name").alias(tr("Source")),
+                _count("rows_read").alias(tr("Rows read")),
+                _count("rows_accepted").alias(tr("Accepted")),
+                _count("rows_rejected").alias(tr("Rejected")),
+                pl.col("status").replace(status_names).alias(tr("Status")),
+                pl.col("file_sha256").alias("SHA-256"), pl.col("message").alias(tr("Notes")),
+            ),
+            hide_index=True, width="stretch",
+        )
 else:
     st.caption(tr("No file has been ingested into this store yet."))
 

@@ -33,7 +33,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         return args.func(args)
-    except (UserError, StoreUnavailable, InvalidQuery, ValueError, FileNotFoundError) as exc:
+    except (UserError, StoreUnavailable, InvalidQuery, ValueError, FileNotFoundError,
+            PermissionError) as exc:
         print(f"pantau: error: {exc}", file=sys.stderr)
         return 2
 

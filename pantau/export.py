@@ -1,8 +1,17 @@
 """Exports of the aggregates the pages show, as open data (CSV, XLSX, JSON).
 
-The same function serves the command line and the dashboard's download buttons, so a file and
-the screen always carry the same numbers. Text that a spreadsheet would run as a formula is
-neutralised in every export (CSV injection, OWASP).
+The same functions serve the command line (``pantau export``) and the dashboard's download
+buttons, and each dataset is the very query its page draws, so a file and the screen always carry
+the same numbers: one row per region (``region_code`` in the canonical dotted form,
+``region_name``), for any store — the demo, a production store, or a fresh one holding a single
+ingested file.
+
+Text that a spreadsheet would run as a formula (a leading ``=``, ``+``, ``-``, ``@``, tab or
+carriage return: CSV injection, OWASP) is prefixed with an apostrophe in every export.
+
+Which exports load back (``pantau ingest``): ``voter-list`` → ``voter-recap`` (same numbers, and
+the export of the loaded store is identical). The others are aggregates of case- or report-level
+data and cannot be turned back into cases or reports.
 """
 
 from __future__ import annotations
@@ -13,21 +22,26 @@ from pathlib import Path
 import polars as pl
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+DATASETS = ("violations", "compliance", "voter-list", "anomalies")
+FORMATS = ("csv", "xlsx", "json")
+COMPLIANCE_COLUMNS = ("region_code", "region_name", "expected", "filed", "on_time", "late",
+                      "missing", "rate", "on_time_rate", "suppressed")
 
 
 def neutralise_formulas(frame: pl.DataFrame) -> pl.DataFrame:
     """Prefix text cells that start like a formula with an apostrophe, as spreadsheets expect."""
-    text_columns = [name for name, dtype in frame.schema.items() if dtype == pl.Utf8]
+    text_columns = [name for name, dtype in frame.schema.items()
+                    if dtype == pl.Utf8 or isinstance(dtype, pl.Categorical | pl.Enum)]
     pattern = "^[" + "".join("\\" + p if p in "-+" else p for p in FORMULA_PREFIXES) + "]"
     return frame.with_columns(
-        pl.when(pl.col(c).str.contains(pattern)).then(pl.lit("'") + pl.col(c)).otherwise(pl.col(c))
-        .alias(c)
+        pl.when(pl.col(c).cast(pl.Utf8).str.contains(pattern))
+        .then(pl.lit("'") + pl.col(c).cast(pl.Utf8)).otherwise(pl.col(c).cast(pl.Utf8)).alias(c)
         for c in text_columns
     )
 
 
 def to_bytes(frame: pl.DataFrame, fmt: str) -> bytes:
-    """Serialise a frame (already neutralised) in one of the export formats."""
+    """Serialise a frame in one of the export formats, formula-like text neutralised."""
     frame = neutralise_formulas(frame)
     buffer = io.BytesIO()
     if fmt == "csv":
@@ -41,20 +55,49 @@ def to_bytes(frame: pl.DataFrame, fmt: str) -> bytes:
     return buffer.getvalue()
 
 
-def dataset_frame(dataset: str, *, level: str, scope: str | None, stage: str) -> pl.DataFrame:
+def dataset_frame(dataset: str, *, level: str, scope: str | None = None, stage: str | None = None,
+                  election: str = "pemilu2024") -> pl.DataFrame:
+    """One dataset's per-region aggregates, from the query its page shows.
+
+    ``stage`` is a voter-list stage (DP4 … DPT, default DPT) for ``voter-list``, an election stage
+    (campaign, voting, …; default all) for ``violations`` and ``compliance``, and not used by
+    ``anomalies``.
+    """
     if dataset == "voter-list":
         from data_access.voter_list import voters_by_region
 
-        return voters_by_region(level, scope, stage)
-    raise ValueError(f"unknown dataset {dataset!r}")
+        return voters_by_region(level, scope, stage or "DPT", election)
+    if dataset == "violations":
+        from data_access.violations import CaseFilter, violations_by_region
+
+        return violations_by_region(level, scope, CaseFilter(election=election, stage=stage))
+    if dataset == "compliance":
+        from data_access.compliance import ComplianceFilter, region_compliance
+        from pantau.settings import get_settings
+
+        settings = get_settings()
+        # Public mode hides desa cells behind fewer than k supervisors, as the page does.
+        k = None if settings.mode == "internal" else settings.suppression_k
+        frame = region_compliance(level, scope, ComplianceFilter(election=election, stage=stage),
+                                  min_supervisors=k)
+        return frame.select(COMPLIANCE_COLUMNS)
+    if dataset == "anomalies":  # per region and rule; small counts suppressed in public mode
+        from data_access.anomalies import anomaly_counts
+
+        if stage is not None:
+            raise ValueError("anomalies are not split by stage: leave out --stage")
+        return anomaly_counts(level, scope)
+    raise ValueError(f"unknown dataset {dataset!r}; expected one of {', '.join(DATASETS)}")
 
 
-def export_dataset(dataset: str, *, level: str, scope: str | None = None, stage: str = "DPT",
-                   fmt: str = "csv", output: Path | None = None) -> bytes:
+def export_dataset(dataset: str, *, level: str, scope: str | None = None, stage: str | None = None,
+                   election: str = "pemilu2024", fmt: str = "csv",
+                   output: Path | None = None) -> bytes:
     """Write (or return) one dataset's per-region aggregates."""
     if fmt == "xlsx" and output is None:
         raise ValueError("XLSX is binary: give --output FILE")
-    payload = to_bytes(dataset_frame(dataset, level=level, scope=scope, stage=stage), fmt)
+    frame = dataset_frame(dataset, level=level, scope=scope, stage=stage, election=election)
+    payload = to_bytes(frame, fmt)
     if output is not None:
         output.write_bytes(payload)
     return payload

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SHARED_DIR = REPO_ROOT.parent / "shared"
@@ -18,6 +19,18 @@ SHARED_DIR = REPO_ROOT.parent / "shared"
 def _path(name: str, default: Path) -> Path:
     value = os.environ.get(name)
     return Path(value).expanduser() if value else default
+
+def _writer_url(reader: str) -> str:
+    """``PANTAU_WRITER_DATABASE_URL`` when it names the reader's own server database, else the
+    reader URL: a writer setting left over for another store must never receive a load meant for
+    this one (a test pointing ``PANTAU_DATABASE_URL`` at a scratch file writes to that file)."""
+    writer = os.environ.get("PANTAU_WRITER_DATABASE_URL")
+    if not writer or reader.startswith("duckdb:"):
+        return reader
+    where = lambda url: urlsplit(url)._replace(netloc=urlsplit(url).netloc.rsplit("@", 1)[-1],  # noqa: E731
+                                               query="", fragment="")
+    return writer if where(writer) == where(reader) else reader
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -39,6 +52,10 @@ class Settings:
     map_assets_url: str = "/app/static/leaflet"
     geo_code_column: str = "code"
     geo_name_column: str = "name"
+    # Loads connect as a separate writer role on a server store (the dashboard's role is
+    # read-only); on the embedded store both are the same file and the atomic swap protects readers.
+    writer_database_url: str = ""
+    pool_timeout: float = 10.0
 
 def get_settings() -> Settings:
     data_dir = _path("PANTAU_DATA_DIR", REPO_ROOT / "data")
@@ -59,4 +76,6 @@ def get_settings() -> Settings:
         map_assets_url=os.environ.get("PANTAU_MAP_ASSETS_URL", "/app/static/leaflet").rstrip("/"),
         geo_code_column=os.environ.get("PANTAU_GEO_CODE_COLUMN", "code"),
         geo_name_column=os.environ.get("PANTAU_GEO_NAME_COLUMN", "name"),
+        writer_database_url=_writer_url(os.environ.get("PANTAU_DATABASE_URL", default_url)),
+        pool_timeout=float(os.environ.get("PANTAU_POOL_TIMEOUT", "10")),
     )

@@ -1,0 +1,166 @@
+"""Briefing mode in a real Chromium at projector resolutions, with every request that is not to
+the app blocked: the slide fits the screen without scrolling, text keeps its share of the screen
+height at 1280 × 720 and 1920 × 1080, the keyboard moves through the deck, and the timer
+advances it. Screenshots: artifacts/screenshots/briefing-1920x1080.png and -1280x720.png.
+
+The server here reads the Indonesian translations still waiting in pending_*.po as well (the
+lead merges them into messages.po), so the screenshots show what the room will see."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+
+import pytest
+
+from tests.e2e.conftest import REPO, SCREENSHOTS, _free_port, wait_for_app
+
+pytestmark = pytest.mark.browser
+
+BOOT = """
+import sys
+from dashboard import i18n
+from tests.dashboard.test_briefing import merged_catalogue
+merged = merged_catalogue()
+i18n.catalogue = lambda lang: merged if lang == "id" else {}
+from streamlit.web import cli
+sys.argv = ["streamlit", "run", *sys.argv[1:]]
+cli.main()
+"""
+
+
+@pytest.fixture(scope="module")
+def deck_url() -> Iterator[str]:
+    port = _free_port()
+    (REPO / "artifacts").mkdir(exist_ok=True)
+    log = open(REPO / "artifacts" / "streamlit-briefing-e2e.log", "w")  # noqa: SIM115
+    proc = subprocess.Popen(
+        [sys.executable, "-c", BOOT, str(REPO / "dashboard" / "app.py"),
+         "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
+         "--browser.gatherUsageStats", "false"],
+        cwd=REPO, env=dict(os.environ, PYTHONUNBUFFERED="1"), stdout=log,
+        stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    break
+        except OSError:
+            time.sleep(0.3)
+    else:
+        proc.terminate()
+        pytest.fail("Streamlit did not become healthy within 60 s")
+    yield url
+    proc.terminate()
+    proc.wait(timeout=20)
+    log.close()
+
+
+@pytest.fixture
+def projector(browser, deck_url, request):
+    """A page at a projector's resolution that may only talk to the app."""
+    width, height = request.param
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    page.set_default_timeout(120_000)
+    blocked: list[str] = []
+
+    def only_the_app(route) -> None:
+        if route.request.url.startswith((deck_url, "data:", "blob:", "about:")):
+            route.continue_()
+        else:
+            blocked.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", only_the_app)
+    yield page
+    context.close()
+    assert blocked == [], f"requests outside the app: {blocked[:5]}"
+
+
+def open_slide(page, url: str) -> None:
+    page.goto(url)
+    wait_for_app(page, timeout=120_000)
+    page.locator("h1").first.wait_for()
+
+
+def layout(page) -> dict[str, float]:
+    return page.evaluate("""() => {
+        const px = (el) => el ? parseFloat(getComputedStyle(el).fontSize) : 0;
+        const box = (sel) => { const el = document.querySelector(sel);
+                               return el ? el.getBoundingClientRect() : null; };
+        const footer = box('.st-key-briefing_footer');
+        const chart = box('.st-key-briefing_chart img');
+        const sidebar = document.querySelector('[data-testid="stSidebar"]');
+        return {
+          h: innerHeight,
+          title: px(document.querySelector('h1')),
+          message: px(document.querySelector('.st-key-briefing_message p')),
+          footerTop: footer ? footer.top : -1, footerBottom: footer ? footer.bottom : -1,
+          chartTop: chart ? chart.top : -1, chartBottom: chart ? chart.bottom : -1,
+          chartHeight: chart ? chart.height : 0,
+          scroll: document.scrollingElement.scrollHeight,
+          sidebar: sidebar ? sidebar.getBoundingClientRect().width : 0,
+        }; }""")
+
+
+@pytest.mark.parametrize("projector", [(1920, 1080), (1280, 720)], indirect=True,
+                         ids=["1920x1080", "1280x720"])
+def test_slide_fills_the_screen_and_reads_from_the_back(projector, deck_url):
+    page = projector
+    open_slide(page, f"{deck_url}/briefing?slide=2")
+    page.locator(".st-key-briefing_chart img").wait_for()  # the map, rendered on the server
+    assert "mode=briefing" in page.url
+    assert page.locator('[data-testid="stException"]').count() == 0
+    page.get_by_text("Data simulasi — bukan data resmi").first.wait_for()
+    box = layout(page)
+    assert box["sidebar"] == 0, "no sidebar in briefing mode"
+    assert box["title"] >= 0.05 * box["h"], box  # ≥ 5 % of the screen height
+    assert box["message"] >= 0.034 * box["h"], box
+    assert box["chartHeight"] >= 0.5 * box["h"], box
+    assert 0 < box["chartBottom"] <= box["footerTop"], "the chart runs under the footer"
+    assert box["footerBottom"] <= box["h"] + 1 and box["scroll"] <= box["h"] + 2, \
+        "the slide must fit the screen without scrolling"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    width = page.viewport_size["width"]
+    page.screenshot(path=str(SCREENSHOTS / f"briefing-{width}x{box['h']}.png"))
+
+
+@pytest.mark.parametrize("projector", [(1280, 720)], indirect=True, ids=["1280x720"])
+def test_keyboard_moves_through_the_deck(projector, deck_url):
+    page = projector
+    open_slide(page, f"{deck_url}/briefing")
+    title = page.locator("h1").first.inner_text()
+
+    def press(key: str, slide: int | None) -> None:
+        page.evaluate("document.activeElement && document.activeElement.blur()")
+        page.keyboard.press(key)  # nothing focused: the shortcut goes to the deck
+        expected = "!location.search.includes('slide=')" if slide is None \
+            else f"location.search.includes('slide={slide}')"
+        page.wait_for_function(expected, timeout=60_000)
+        wait_for_app(page, timeout=120_000)
+
+    press("ArrowRight", 2)
+    press("PageDown", 3)  # a presenter's clicker
+    assert page.locator("h1").first.inner_text() != title
+    press("End", 6)
+    page.locator(".st-key-briefing_chart img").wait_for()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "briefing-1280x720-anomalies.png"))
+    press("Home", None)
+    press("ArrowLeft", 6)  # wraps round to the last slide
+    assert page.locator('[data-testid="stException"]').count() == 0
+
+
+@pytest.mark.parametrize("projector", [(1280, 720)], indirect=True, ids=["1280x720"])
+def test_timed_auto_advance(projector, deck_url):
+    page = projector
+    open_slide(page, f"{deck_url}/briefing?advance=5&slide=4")
+    page.wait_for_function("location.search.includes('slide=5')", timeout=60_000)
+    assert "advance=5" in page.url
