@@ -34,11 +34,15 @@ demo: $(BIN)/.installed
 run: $(BIN)/.installed $(STORE)
 	$(BIN)/streamlit run dashboard/app.py
 
-# Debian's Chromium for the real-browser tests (Playwright drives it; no browser download).
+# Debian's Chromium for the real-browser tests (Playwright drives it; no browser download) and
+# poppler-utils, whose pdftoppm turns the PDF briefing pack into pages for its test.
 deps-browser:
 	@command -v chromium >/dev/null || { \
 	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
+	@command -v pdftoppm >/dev/null || { \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq poppler-utils >/dev/null; }
 
 # Debian's PostgreSQL server for the PostgreSQL half of the suite, when it is not installed yet.
 deps-postgres:

@@ -45,12 +45,11 @@ def ranked(frame: pl.DataFrame, metric: str, n: int = 5) -> tuple[pl.DataFrame, 
 
 def download_buttons(frame: pl.DataFrame, basename: str, tr: Callable[..., str],
                      key: str) -> None:
-    """CSV and XLSX of exactly the frame on screen (formula-like text neutralised). The files
-    are built when clicked, not on every run: an XLSX costs more than the rest of a page."""
+    """CSV and XLSX of exactly the frame on screen (formula-like text neutralised)."""
     c1, c2 = st.columns(2)
-    c1.download_button(tr("Download CSV"), lambda: to_bytes(frame, "csv"), f"{basename}.csv",
+    c1.download_button(tr("Download CSV"), to_bytes(frame, "csv"), f"{basename}.csv",
                        "text/csv", key=f"{key}_csv", icon=":material/download:")
     c2.download_button(
-        tr("Download XLSX"), lambda: to_bytes(frame, "xlsx"), f"{basename}.xlsx",
+        tr("Download XLSX"), to_bytes(frame, "xlsx"), f"{basename}.xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"{key}_xlsx", icon=":material/download:")

@@ -82,10 +82,12 @@ def dataset_frame(dataset: str, *, level: str, scope: str | None = None, stage: 
                                   min_supervisors=k)
         return frame.select(COMPLIANCE_COLUMNS)
     if dataset == "anomalies":  # per region and rule; small counts suppressed in public mode
-        from data_access.anomalies import anomaly_counts
+        from data_access.anomalies import anomaly_counts, record_flags
 
         if stage is not None:
             raise ValueError("anomalies are not split by stage: leave out --stage")
+        if level == "record":  # internal use: refused in public mode (data_access.access)
+            return record_flags(scope)
         return anomaly_counts(level, scope)
     raise ValueError(f"unknown dataset {dataset!r}; expected one of {', '.join(DATASETS)}")
 

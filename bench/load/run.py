@@ -68,8 +68,12 @@ class LevelResult:
     app_rss_mb_before: float
     app_rss_mb_peak: float
     rss_mb_per_session: float
-    db_rss_mb_peak: float | None
+    db_pss_mb_peak: float | None
     load_average: float
+    # CPU seconds one action costs (app, database): what a dedicated machine's capacity follows
+    # from, independent of other work on a shared one.
+    app_cpu_s_per_action: float = 0.0
+    db_cpu_s_per_action: float | None = None
     by_action: dict[str, dict[str, float]] = field(default_factory=dict)
     error_samples: list[str] = field(default_factory=list)
 
@@ -81,7 +85,7 @@ def _cpu_seconds(pid: int, reaped_children: bool = False) -> float:
     (PostgreSQL backends come and go; the postmaster reaps them)."""
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except FileNotFoundError:
+    except (FileNotFoundError, ProcessLookupError):
         return 0.0
     ticks = int(fields[11]) + int(fields[12])
     if reaped_children:
@@ -92,8 +96,20 @@ def _cpu_seconds(pid: int, reaped_children: bool = False) -> float:
 def _rss_mb(pid: int) -> float:
     try:
         return int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * PAGE / 2**20
-    except FileNotFoundError:
+    except (FileNotFoundError, ProcessLookupError):
         return 0.0
+
+
+def _pss_mb(pid: int) -> float:
+    """Proportional set size: shared pages (PostgreSQL's shared buffers) divided among the
+    processes that map them, so a sum over the server's processes counts them once."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) / 1024
+    except (FileNotFoundError, ProcessLookupError, PermissionError):
+        pass
+    return 0.0
 
 
 def _children(pid: int) -> list[int]:
@@ -101,7 +117,7 @@ def _children(pid: int) -> list[int]:
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             ppid = int(stat.read_text().rsplit(")", 1)[1].split()[1])
-        except (FileNotFoundError, ProcessLookupError, ValueError):
+        except (FileNotFoundError, ProcessLookupError, ValueError, IndexError):
             continue
         if ppid == pid:
             found.append(int(stat.parent.name))
@@ -140,7 +156,7 @@ class Meter:
     def sample_memory(self) -> None:
         self.app_peak = max(self.app_peak, sum(_rss_mb(p) for p in self.app_pids))
         if self.db_pid:
-            self.db_peak = max(self.db_peak, sum(_rss_mb(p) for p in self._db_pids()))
+            self.db_peak = max(self.db_peak, sum(_pss_mb(p) for p in self._db_pids()))
 
     def cpu_percent(self) -> tuple[float, float, float]:
         end, wall = self._sample_cpu(), time.monotonic() - self._t0
@@ -269,8 +285,11 @@ def summarise(sessions: int, seconds: float, timings: list[tuple[str, float]], e
         loadgen_cpu_percent=loadgen_cpu, app_rss_mb_before=rss_before,
         app_rss_mb_peak=meter.app_peak,
         rss_mb_per_session=max(0.0, meter.app_peak - rss_before) / sessions,
-        db_rss_mb_peak=meter.db_peak if meter.db_pid else None,
-        load_average=os.getloadavg()[0], by_action=by_action, error_samples=errors[:5])
+        db_pss_mb_peak=meter.db_peak if meter.db_pid else None,
+        load_average=os.getloadavg()[0], by_action=by_action, error_samples=errors[:5],
+        app_cpu_s_per_action=app_cpu * seconds / 100 / max(1, len(values)),
+        db_cpu_s_per_action=(db_cpu * seconds / 100 / max(1, len(values))) if meter.db_pid
+        else None)
 
 
 def main() -> None:
@@ -325,12 +344,17 @@ def main() -> None:
             result = summarise(n, args.duration, timings, errors, meter, rss_before)
             results.append(result)
             db_cpu = "-" if result.db_cpu_percent is None else f"{result.db_cpu_percent:.0f}%"
+            db_mem = "" if result.db_pss_mb_peak is None else f" (db {result.db_pss_mb_peak:.0f} MB)"
             print(f"[{args.store} x{args.replicas}] {n:>3} sessions: p50 {result.p50:5.2f} s  "
                   f"p95 {result.p95:5.2f} s  max {result.max:5.1f} s  actions {result.actions:>4}  errors "
                   f"{result.errors:>3}  app CPU {result.app_cpu_percent:4.0f}%  db CPU {db_cpu:>4}"
-                  f"  loadgen CPU {result.loadgen_cpu_percent:3.0f}%  app RSS "
+                  f"{db_mem}  loadgen CPU {result.loadgen_cpu_percent:3.0f}%  app RSS "
                   f"{result.app_rss_mb_before:.0f}->{result.app_rss_mb_peak:.0f} MB "
-                  f"({result.rss_mb_per_session:.1f} MB/session)  load avg "
+                  f"({result.rss_mb_per_session:.1f} MB/session)  CPU s/action app "
+                  f"{result.app_cpu_s_per_action:.2f}"
+                  + ("" if result.db_cpu_s_per_action is None
+                     else f" db {result.db_cpu_s_per_action:.2f}")
+                  + "  load avg "
                   f"{result.load_average:.1f}", flush=True)
     finally:
         for server in servers:

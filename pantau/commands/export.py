@@ -33,7 +33,8 @@ def _export(args: argparse.Namespace) -> int:
 def register(verbs: argparse._SubParsersAction) -> None:
     export = verbs.add_parser("export", help="write aggregates as open data")
     export.add_argument("dataset", choices=DATASETS)
-    export.add_argument("--level", choices=REGION_LEVELS, required=True)
+    export.add_argument("--level", choices=(*REGION_LEVELS, "record"), required=True,
+                        help="a region level, or 'record' (anomalies only, internal mode)")
     export.add_argument("--scope", default=None, help="region code to restrict to")
     export.add_argument("--stage", default=None,
                         help="voter-list: DP4, DPS, DPSHP or DPT (default DPT); violations and "

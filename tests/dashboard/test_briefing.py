@@ -14,7 +14,6 @@ import geopandas as gpd
 import plotly.graph_objects as go
 import polars as pl
 import pytest
-from babel.messages.pofile import read_po
 from shapely.geometry import Point, box
 
 import geo
@@ -30,13 +29,8 @@ BRIEFING_SOURCES = ("dashboard/briefing.py", "pages/briefing.py", "dashboard/exp
 
 
 def merged_catalogue() -> dict[str, str]:
-    """messages.po plus the pending files the lead merges into it (a no-op once merged)."""
-    merged: dict[str, str] = {}
-    for path in sorted(LOCALE.glob("pending_*.po")) + [LOCALE / "messages.po"]:
-        with path.open("rb") as handle:
-            merged.update({m.id: m.string for m in read_po(handle)
-                           if m.id and m.string and not m.fuzzy})
-    return merged
+    """The Indonesian catalogue as the app reads it."""
+    return dict(i18n.catalogue("id"))
 
 
 @pytest.fixture

@@ -3,8 +3,7 @@ the app blocked: the slide fits the screen without scrolling, text keeps its sha
 height at 1280 × 720 and 1920 × 1080, the keyboard moves through the deck, and the timer
 advances it. Screenshots: artifacts/screenshots/briefing-1920x1080.png and -1280x720.png.
 
-The server here reads the Indonesian translations still waiting in pending_*.po as well (the
-lead merges them into messages.po), so the screenshots show what the room will see."""
+The screenshots show what the room will see."""
 
 from __future__ import annotations
 
@@ -21,25 +20,13 @@ from tests.e2e.conftest import REPO, SCREENSHOTS, _free_port, wait_for_app
 
 pytestmark = pytest.mark.browser
 
-BOOT = """
-import sys
-from dashboard import i18n
-from tests.dashboard.test_briefing import merged_catalogue
-merged = merged_catalogue()
-i18n.catalogue = lambda lang: merged if lang == "id" else {}
-from streamlit.web import cli
-sys.argv = ["streamlit", "run", *sys.argv[1:]]
-cli.main()
-"""
-
-
 @pytest.fixture(scope="module")
 def deck_url() -> Iterator[str]:
     port = _free_port()
     (REPO / "artifacts").mkdir(exist_ok=True)
     log = open(REPO / "artifacts" / "streamlit-briefing-e2e.log", "w")  # noqa: SIM115
     proc = subprocess.Popen(
-        [sys.executable, "-c", BOOT, str(REPO / "dashboard" / "app.py"),
+        [sys.executable, "-m", "streamlit", "run", str(REPO / "dashboard" / "app.py"),
          "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
          "--browser.gatherUsageStats", "false"],
         cwd=REPO, env=dict(os.environ, PYTHONUNBUFFERED="1"), stdout=log,
