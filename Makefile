@@ -73,9 +73,9 @@ test-duckdb: $(BIN)/.installed $(STORE) deps-browser
 test-postgres: $(BIN)/.installed deps-postgres deps-browser
 	@$(PG_ENV) && trap '$(PG_STOP)' EXIT && set -e && \
 	$(BIN)/pantau db upgrade && \
-	if [ ! -f $(PG_DIR)/demo-$(SEED).built ]; then \
-	  PANTAU_DATA_DIR=$(PG_DIR)/demo-data $(BIN)/pantau demo --seed $(SEED) --scope national --quiet \
-	  && touch $(PG_DIR)/demo-$(SEED).built; fi && \
+	if [ ! -f "$$PANTAU_PG_HOME/demo-$(SEED).built" ]; then \
+	  PANTAU_DATA_DIR="$$PANTAU_PG_HOME/demo-data" $(BIN)/pantau demo --seed $(SEED) --scope national \
+	  --quiet && touch "$$PANTAU_PG_HOME/demo-$(SEED).built"; fi && \
 	$(BIN)/pytest -q $(PYTEST_ARGS)
 
 bench: $(BIN)/.installed $(STORE)

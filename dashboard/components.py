@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import polars as pl
 import streamlit as st
@@ -31,6 +32,17 @@ def format_metric(metric: str, value: float | None, lang: str) -> str:
     if metric == "rate_per_100k":
         return format_number(value, lang, 1)
     return format_number(value, lang)
+
+
+def labelled(frame: pl.DataFrame, column: str, label: Callable[[Any], str]) -> pl.Expr:
+    """Display text for a column's values, computed in plain Python over its distinct values.
+
+    Never a Python callback inside a polars expression (``map_elements``): under concurrent
+    sessions a callback waiting for the interpreter lock inside polars' thread pool met another
+    session's ``to_pandas`` waiting for that pool, and the server deadlocked (docs/scaling.md)."""
+    values = [v for v in frame[column].unique().to_list() if v is not None]
+    return pl.col(column).replace_strict({v: label(v) for v in values}, default=None,
+                                         return_dtype=pl.Utf8)
 
 
 def ranked(frame: pl.DataFrame, metric: str, n: int = 5) -> tuple[pl.DataFrame, pl.DataFrame]:

@@ -7,6 +7,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import data, shell
+from dashboard.components import labelled
 from pantau.formatting import format_number
 
 ctx = shell.context()
@@ -28,8 +29,7 @@ st.dataframe(
         pl.col("synthetic").replace_strict({True: tr("Simulated"), False: tr("Real")},
                                            return_dtype=pl.Utf8).alias(tr("Nature")),
         pl.col("loaded_at").dt.strftime("%Y-%m-%d %H:%M UTC").alias(tr("Loaded at")),
-        pl.col("row_count").map_elements(lambda n: format_number(n, lang), return_dtype=pl.Utf8)
-        .alias(tr("Rows")),
+        labelled(datasets, "row_count", lambda n: format_number(n, lang)).alias(tr("Rows")),
     ),
     hide_index=True, width="stretch",
 )
@@ -48,7 +48,7 @@ status_names = {"loaded": tr("Loaded"), "partial": tr("Partly loaded")}
 
 
 def _count(column: str) -> pl.Expr:
-    return pl.col(column).map_elements(lambda n: format_number(n, lang), return_dtype=pl.Utf8)
+    return labelled(sources, column, lambda n: format_number(n, lang))
 
 
 if sources.height:

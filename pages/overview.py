@@ -7,7 +7,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import data, map_view, shell
-from dashboard.components import METRIC_LABELS, format_metric, ranked
+from dashboard.components import METRIC_LABELS, format_metric, labelled, ranked
 from dashboard.filters import METRICS
 from data_access import codes
 from data_access.overview import OverviewFilter
@@ -48,8 +48,7 @@ with right:
         st.subheader(title)
         st.dataframe(
             frame.select(pl.col("region_name").str.to_titlecase().alias(tr("Region")),
-                         pl.col(metric).map_elements(lambda v: format_metric(metric, v, lang),
-                                                     return_dtype=pl.Utf8)
+                         labelled(frame, metric, lambda v: format_metric(metric, v, lang))
                          .alias(tr(METRIC_LABELS[metric]))),
             hide_index=True, width="stretch",
         )

@@ -10,7 +10,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import data, map_view, shell
-from dashboard.components import download_buttons
+from dashboard.components import download_buttons, labelled
 from data_access import codes
 from data_access.access import PublicModeRefused
 from data_access.anomalies import SEVERITIES
@@ -164,10 +164,9 @@ with right:
 st.subheader(tr("Flags per rule"))
 per_rule = data.anomaly_rule_counts(scope, rules=rules, severities=severities, mode=mode)
 rule_table = per_rule.select(
-    pl.col("rule_id").map_elements(rule_label, return_dtype=pl.Utf8).alias(tr("Rule")),
-    pl.col("severity").map_elements(lambda s: tr(SEVERITY_LABELS.get(s, s)),
-                                    return_dtype=pl.Utf8).alias(tr("Severity")),
-    pl.col("subject_level").map_elements(subject_label, return_dtype=pl.Utf8)
+    labelled(per_rule, "rule_id", rule_label).alias(tr("Rule")),
+    labelled(per_rule, "severity", lambda s: tr(SEVERITY_LABELS.get(s, s))).alias(tr("Severity")),
+    labelled(per_rule, "subject_level", subject_label)
     .alias(tr("Flagged subject")),
     pl.col("flags").alias(tr("Flags")),
 )
@@ -188,10 +187,9 @@ explanation = "explanation_id" if lang == "id" else "explanation_en"
 region_table = flags.select(
     pl.col("region_name").fill_null("").str.to_titlecase().alias(tr("Region")),
     pl.col(explanation).alias(tr("Reason")),
-    pl.col("rule_id").map_elements(rule_label, return_dtype=pl.Utf8).alias(tr("Rule")),
-    pl.col("severity").map_elements(lambda s: tr(SEVERITY_LABELS.get(s, s)),
-                                    return_dtype=pl.Utf8).alias(tr("Severity")),
-    pl.col("subject_level").map_elements(subject_label, return_dtype=pl.Utf8)
+    labelled(flags, "rule_id", rule_label).alias(tr("Rule")),
+    labelled(flags, "severity", lambda s: tr(SEVERITY_LABELS.get(s, s))).alias(tr("Severity")),
+    labelled(flags, "subject_level", subject_label)
     .alias(tr("Flagged subject")),
     pl.col("region_code").alias(tr("Code")),
 )
@@ -218,9 +216,8 @@ else:
     record_table = records.select(
         pl.col("region_code").alias(tr("Code")),
         pl.col("record_id").alias(tr("Record id")),
-        pl.col("rule_id").map_elements(rule_label, return_dtype=pl.Utf8).alias(tr("Rule")),
-        pl.col("severity").map_elements(lambda s: tr(SEVERITY_LABELS.get(s, s)),
-                                        return_dtype=pl.Utf8).alias(tr("Severity")),
+        labelled(records, "rule_id", rule_label).alias(tr("Rule")),
+        labelled(records, "severity", lambda s: tr(SEVERITY_LABELS.get(s, s))).alias(tr("Severity")),
         pl.col(explanation).alias(tr("Reason")),
     )
     st.dataframe(record_table, hide_index=True, width="stretch")

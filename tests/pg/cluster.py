@@ -18,10 +18,12 @@ from __future__ import annotations
 
 import argparse
 import glob
+import hashlib
 import os
 import pwd
 import shutil
 import subprocess
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -99,7 +101,8 @@ class Cluster:
     def exports(self) -> dict[str, str]:
         return {"PANTAU_DATABASE_URL": self.reader_url,
                 "PANTAU_WRITER_DATABASE_URL": self.writer_url,
-                "PANTAU_PG_ADMIN_DSN": self.admin_dsn()}
+                "PANTAU_PG_ADMIN_DSN": self.admin_dsn(),
+                "PANTAU_PG_HOME": str(self.directory)}
 
 
 def _owner() -> str | None:
@@ -128,9 +131,24 @@ def _running(directory: Path, owner: str | None) -> bool:
     return True
 
 
+def home(directory: Path) -> Path:
+    """Where the cluster in ``directory`` really lives: there, unless the server's user cannot
+    reach it (a checkout under a private home folder); then in a folder of the temporary
+    directory named after it, so every later call finds the same cluster."""
+    directory = directory.resolve()
+    owner = _owner()
+    if owner is None:
+        return directory
+    existing = next(p for p in (directory, *directory.parents) if p.exists())
+    if subprocess.run(["runuser", "-u", owner, "--", "test", "-x", str(existing)]).returncode == 0:
+        return directory
+    digest = hashlib.sha1(str(directory).encode()).hexdigest()[:12]
+    return Path(tempfile.gettempdir()) / f"pantau-pg-{digest}"
+
+
 def start(directory: Path, port: int = DEFAULT_PORT) -> Cluster:
     """Create (first time) and start the cluster in ``directory``; idempotent."""
-    directory = directory.resolve()
+    directory = home(directory)
     cluster = Cluster(directory, port)
     owner = _owner()
     data = directory / "data"
@@ -206,7 +224,7 @@ def drop_database(cluster: Cluster, name: str) -> None:
 
 
 def stop(directory: Path) -> None:
-    directory = directory.resolve()
+    directory = home(directory)
     if (directory / "data" / "PG_VERSION").exists() and _running(directory, _owner()):
         _run([str(server_bin() / "pg_ctl"), "stop", "-m", "fast", "-w", "-D",
               str(directory / "data")], _owner())
@@ -222,7 +240,7 @@ def main() -> None:
         stop(args.dir)
         return
     cluster = start(args.dir, args.port) if args.action == "start" else Cluster(
-        args.dir.resolve(), args.port)
+        home(args.dir), args.port)
     for key, value in cluster.exports().items():
         print(f"export {key}='{value}'")
 
