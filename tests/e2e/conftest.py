@@ -82,6 +82,24 @@ def page(browser):
     context.close()
 
 
+@pytest.fixture
+def offline_page(page, app_url):
+    """A page that may only talk to the app: maps, charts and downloads must work with no
+    internet. Any request elsewhere fails the test."""
+    blocked: list[str] = []
+
+    def only_the_app(route) -> None:
+        if route.request.url.startswith((app_url, "data:", "blob:", "about:")):
+            route.continue_()
+        else:
+            blocked.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", only_the_app)
+    yield page
+    assert blocked == [], f"requests outside the app: {blocked[:5]}"
+
+
 def wait_for_app(page, timeout: float = 30_000) -> None:
     """Wait until Streamlit has finished running the script (no sleeping)."""
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]',

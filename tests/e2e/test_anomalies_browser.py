@@ -16,21 +16,6 @@ pytestmark = pytest.mark.browser
 PATH = "anomali-daftar-pemilih"
 
 
-@pytest.fixture
-def offline_page(page, app_url):
-    """A page that may only talk to the app: the map must work with no internet."""
-    blocked: list[str] = []
-
-    def only_the_app(route) -> None:
-        if route.request.url.startswith((app_url, "data:", "blob:", "about:")):
-            route.continue_()
-        else:
-            blocked.append(route.request.url)
-            route.abort()
-
-    page.route("**/*", only_the_app)
-    yield page
-    assert blocked == [], f"requests outside the app: {blocked[:5]}"
 
 
 def _map_frame(page):

@@ -19,21 +19,6 @@ ROW_HEIGHT = 35  # st.dataframe's default row height (header row included), in C
 FIRST_RUN_MS = 120_000  # a cold server imports the geometry stack on its first run; CI is shared
 
 
-@pytest.fixture
-def offline_page(page, app_url):
-    """A page that may only talk to the app: the map and charts must work with no internet."""
-    blocked: list[str] = []
-
-    def only_the_app(route) -> None:
-        if route.request.url.startswith((app_url, "data:", "blob:", "about:")):
-            route.continue_()
-        else:
-            blocked.append(route.request.url)
-            route.abort()
-
-    page.route("**/*", only_the_app)
-    yield page
-    assert blocked == [], f"requests outside the app: {blocked[:5]}"
 
 
 def _open(page, url: str) -> None:
