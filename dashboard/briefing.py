@@ -27,7 +27,13 @@ import polars as pl
 import streamlit as st
 
 from dashboard import exports
-from dashboard.components import HIGHER_IS_BETTER, METRIC_LABELS, SHARE_METRICS, format_metric
+from dashboard.components import (
+    HIGHER_IS_BETTER,
+    METRIC_LABELS,
+    RULE_LABELS,
+    SHARE_METRICS,
+    format_metric,
+)
 from dashboard.filters import FilterState
 from dashboard.i18n import t
 from dashboard.map_view import SCHEMES
@@ -51,24 +57,6 @@ def N_(message: str) -> str:  # noqa: N802 - gettext's name for "mark now, trans
 
 
 # The same words as the voter-anomalies page (pages/voter_anomalies.py), so one translation serves.
-RULE_LABELS = {
-    "stage_growth": "Unusual change between stages",
-    "election_growth": "Unusual growth since the previous election",
-    "voters_above_adults": "More voters than adults",
-    "tps_over_limit": "TPS above 300 voters",
-    "duplicate_nik": "Duplicate NIK",
-    "likely_duplicate": "Likely duplicate voter",
-    "nik_malformed": "Malformed NIK",
-    "nik_unknown_district": "NIK from an unknown kecamatan",
-    "nik_invalid_date": "Impossible birth date in the NIK",
-    "birth_date_mismatch": "Birth date differs from the NIK",
-    "nik_sex_mismatch": "Sex differs from the NIK",
-    "underage": "Underage",
-    "implausibly_old": "Implausibly old",
-    "tps_overfull": "Overfull TPS in the voter data",
-    "crowded_family_card": "Too many voters on one family card",
-    "crowded_address": "Too many voters at one address",
-}
 FUNNEL_LABELS = {"cases": "Received", "registered": "Registered",
                  "violations": "Found to be violations", "forwarded": "Forwarded"}
 

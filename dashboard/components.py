@@ -19,6 +19,26 @@ METRIC_LABELS = {
     "voters": "Voters (DPT)",
     "tps_without_ptps_share": "TPS without a supervisor",
 }
+# Voter-list anomaly rules as users read them (ids from pantau.anomalies), for pages and slides.
+RULE_LABELS = {
+    "stage_growth": "Unusual change between stages",
+    "election_growth": "Unusual growth since the previous election",
+    "voters_above_adults": "More voters than adults",
+    "tps_over_limit": "TPS above 300 voters",
+    "duplicate_nik": "Duplicate NIK",
+    "likely_duplicate": "Likely duplicate voter",
+    "nik_malformed": "Malformed NIK",
+    "nik_unknown_district": "NIK from an unknown kecamatan",
+    "nik_invalid_date": "Impossible birth date in the NIK",
+    "birth_date_mismatch": "Birth date differs from the NIK",
+    "nik_sex_mismatch": "Sex differs from the NIK",
+    "underage": "Underage",
+    "implausibly_old": "Implausibly old",
+    "tps_overfull": "Overfull TPS in the voter data",
+    "crowded_family_card": "Too many voters on one family card",
+    "crowded_address": "Too many voters at one address",
+}
+
 SHARE_METRICS = {"compliance_rate", "tps_without_ptps_share"}
 # Higher is better for these; for the others a higher value is the worse one.
 HIGHER_IS_BETTER = {"compliance_rate", "voters"}

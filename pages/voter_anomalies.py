@@ -10,7 +10,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import data, map_view, shell
-from dashboard.components import download_buttons, labelled
+from dashboard.components import RULE_LABELS, download_buttons, labelled
 from data_access import codes
 from data_access.access import PublicModeRefused
 from data_access.anomalies import SEVERITIES
@@ -21,24 +21,6 @@ ctx = shell.context()
 state, tr = ctx.state, ctx.tr
 lang = state.lang
 
-RULE_LABELS = {
-    "stage_growth": "Unusual change between stages",
-    "election_growth": "Unusual growth since the previous election",
-    "voters_above_adults": "More voters than adults",
-    "tps_over_limit": "TPS above 300 voters",
-    "duplicate_nik": "Duplicate NIK",
-    "likely_duplicate": "Likely duplicate voter",
-    "nik_malformed": "Malformed NIK",
-    "nik_unknown_district": "NIK from an unknown kecamatan",
-    "nik_invalid_date": "Impossible birth date in the NIK",
-    "birth_date_mismatch": "Birth date differs from the NIK",
-    "nik_sex_mismatch": "Sex differs from the NIK",
-    "underage": "Underage",
-    "implausibly_old": "Implausibly old",
-    "tps_overfull": "Overfull TPS in the voter data",
-    "crowded_family_card": "Too many voters on one family card",
-    "crowded_address": "Too many voters at one address",
-}
 SEVERITY_LABELS = {"high": "High", "medium": "Medium", "low": "Low"}
 SUBJECT_LABELS = {"record": "Voter record", "family_card": "Family card (KK)",
                   "address": "Address", "polling_station": "TPS"}
