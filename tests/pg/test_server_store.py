@@ -126,3 +126,22 @@ def test_a_load_is_seen_all_at_once_and_a_failed_one_not_at_all(loaded, monkeypa
         assert conn.execute(sa.select(sa.func.count()).select_from(schema.polling_station)
                             ).scalar_one() == len(fixture_store.POLLING_STATIONS)
     assert store_version(loaded.reader_url) == version
+
+
+def test_the_writer_url_only_ever_names_the_readers_own_database(monkeypatch):
+    from pantau.settings import get_settings
+
+    reader = "postgresql+psycopg://pantau_reader:r@127.0.0.1:5432/pantau"
+    writer = "postgresql+psycopg://pantau_writer:w@127.0.0.1:5432/pantau"
+    monkeypatch.setenv("PANTAU_DATABASE_URL", reader)
+    monkeypatch.setenv("PANTAU_WRITER_DATABASE_URL", writer)
+    assert get_settings().writer_database_url == writer
+    # A test or a tool pointing the store elsewhere must not load into the server's database.
+    monkeypatch.setenv("PANTAU_DATABASE_URL", "duckdb:////tmp/elsewhere.duckdb")
+    assert get_settings().writer_database_url == "duckdb:////tmp/elsewhere.duckdb"
+    other = "postgresql+psycopg://pantau_reader:r@127.0.0.1:5432/another"
+    monkeypatch.setenv("PANTAU_DATABASE_URL", other)
+    assert get_settings().writer_database_url == other
+    monkeypatch.delenv("PANTAU_WRITER_DATABASE_URL")
+    monkeypatch.setenv("PANTAU_DATABASE_URL", reader)
+    assert get_settings().writer_database_url == reader
