@@ -7,46 +7,16 @@ The screenshots show what the room will see."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
-import urllib.request
-from collections.abc import Iterator
-
 import pytest
 
-from tests.e2e.conftest import REPO, SCREENSHOTS, _free_port, wait_for_app
+from tests.e2e.conftest import SCREENSHOTS, wait_for_app
 
 pytestmark = pytest.mark.browser
 
 @pytest.fixture(scope="module")
-def deck_url() -> Iterator[str]:
-    port = _free_port()
-    (REPO / "artifacts").mkdir(exist_ok=True)
-    log = open(REPO / "artifacts" / "streamlit-briefing-e2e.log", "w")  # noqa: SIM115
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(REPO / "dashboard" / "app.py"),
-         "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
-         "--browser.gatherUsageStats", "false"],
-        cwd=REPO, env=dict(os.environ, PYTHONUNBUFFERED="1"), stdout=log,
-        stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        proc.terminate()
-        pytest.fail("Streamlit did not become healthy within 60 s")
-    yield url
-    proc.terminate()
-    proc.wait(timeout=20)
-    log.close()
+def deck_url(app_url: str) -> str:
+    """The shared dashboard server (tests/e2e/conftest.py)."""
+    return app_url
 
 
 @pytest.fixture
