@@ -12,7 +12,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import briefing, page_params, shell
+from dashboard import auth, briefing, page_params, shell
 from dashboard.i18n import t
 from data_access.engine import StoreUnavailable
 
@@ -36,7 +36,8 @@ def main() -> None:
         st.error(str(exc))
         st.stop()
     st.session_state["_pantau_state"] = state
-    tr = lambda m: t(m, state.lang)  # noqa: E731
+    tr = lambda m, **kw: t(m, state.lang, **kw)  # noqa: E731
+    actor = auth.gate(tr)  # internal mode: nothing below renders before sign-in
     pages = [
         st.Page(PAGES_DIR / "overview.py", title=tr("Overview"), icon=":material/map:",
                 url_path="ringkasan", default=True),
@@ -52,6 +53,9 @@ def main() -> None:
                          icon=":material/slideshow:", url_path="briefing"))
     pages.append(st.Page(PAGES_DIR / "about.py", title=tr("About the data"),
                          icon=":material/info:", url_path="tentang-data"))
+    if actor is not None and actor.can("admin"):
+        pages.append(st.Page(PAGES_DIR / "admin.py", title=tr("Administration"),
+                             icon=":material/admin_panel_settings:", url_path="administrasi"))
     # ?mode=briefing on any page: projector layout, no sidebar or navigation (issue 9).
     presenting = state.mode == "briefing"
     page = st.navigation(pages, position="hidden" if presenting else "sidebar")
@@ -70,6 +74,8 @@ def main() -> None:
         shell.synthetic_notice(state)
     shell.show_notices(state, notices)
     if not presenting:
+        if actor is not None:
+            auth.account_box(actor, tr)
         shell.filter_bar(state)
     page.run()
 

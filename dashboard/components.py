@@ -8,6 +8,7 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
+from data_access.access import Actor, audited_export
 from pantau.export import to_bytes
 from pantau.formatting import format_number, format_share
 
@@ -76,12 +77,20 @@ def ranked(frame: pl.DataFrame, metric: str, n: int = 5) -> tuple[pl.DataFrame, 
 
 
 def download_buttons(frame: pl.DataFrame, basename: str, tr: Callable[..., str],
-                     key: str) -> None:
+                     key: str, on_click: Callable[[], None] | str = "rerun") -> None:
     """CSV and XLSX of exactly the frame on screen (formula-like text neutralised)."""
     c1, c2 = st.columns(2)
     c1.download_button(tr("Download CSV"), to_bytes(frame, "csv"), f"{basename}.csv",
-                       "text/csv", key=f"{key}_csv", icon=":material/download:")
+                       "text/csv", key=f"{key}_csv", icon=":material/download:", on_click=on_click)
     c2.download_button(
         tr("Download XLSX"), to_bytes(frame, "xlsx"), f"{basename}.xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        key=f"{key}_xlsx", icon=":material/download:")
+        key=f"{key}_xlsx", icon=":material/download:", on_click=on_click)
+
+
+def detail_downloads(frame: pl.DataFrame, basename: str, tr: Callable[..., str], key: str, *,
+                     actor: Actor, what: str, scope: str | None) -> None:
+    """:func:`download_buttons` for case- or record-level rows: each click is written to the
+    access log as an export (who, what, scope, how many rows); showing them was logged as a view."""
+    download_buttons(frame, basename, tr, key,
+                     on_click=lambda: audited_export(actor, what, scope, frame.height))

@@ -30,7 +30,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from data_access import codes, schema, voter_list
-from data_access.access import access_log, require_internal
+from data_access.access import Actor, audited_read
 from data_access.domain import MAX_VOTERS_PER_TPS
 from data_access.privacy import FINE_LEVELS, suppress
 from data_access.query import (
@@ -315,14 +315,14 @@ def region_flags(scope: str | None = None, *, rules: Sequence[str] | None = None
     return fetch(stmt, engine, {})
 
 
-def record_flags(scope: str | None = None, *, rules: Sequence[str] | None = None,
-                 severities: Sequence[str] | None = None, limit: int | None = None,
+def record_flags(scope: str | None = None, *, actor: Actor | None,
+                 rules: Sequence[str] | None = None, severities: Sequence[str] | None = None,
+                 limit: int | None = None, action: str = "view",
                  engine: Engine | None = None) -> pl.DataFrame:
     """Record-level flags (internal use only): region_code (the desa), record_id, rule_id,
     severity, subject_level, explanation_id, explanation_en. Never a NIK, a name or the keyed
-    hash. Raises :class:`PublicModeRefused` unless ``PANTAU_MODE=internal``; every read is
-    logged, as UU 27/2022 asks of access to data that leads back to a person."""
-    require_internal(what="record-level anomaly flags")
+    hash. Refused in public mode and below the analyst role (:mod:`data_access.access`); every
+    read is written to the access log, as UU 27/2022 asks of data that leads back to a person."""
     scope = check_scope(scope, "polling_station")
     stmt = (sa.select(flag.c.region_code, flag.c.record_id, flag.c.rule_id, flag.c.severity,
                       flag.c.subject_level, flag.c.explanation_id, flag.c.explanation_en)
@@ -330,10 +330,9 @@ def record_flags(scope: str | None = None, *, rules: Sequence[str] | None = None
             .order_by(flag.c.region_code, flag.c.rule_id, flag.c.record_id, flag.c.flag_id))
     if limit is not None:
         stmt = stmt.limit(max(0, int(limit)))
-    frame = fetch(stmt, engine, {})
-    access_log.info("record-level anomaly flags read: scope=%s rules=%s severities=%s rows=%d",
-             scope or "national", rules, severities, frame.height)
-    return frame
+    detail = f"rules={','.join(rules or [])} severities={','.join(severities or [])}"
+    return audited_read(actor, "record-level anomaly flags", scope,
+                        lambda: fetch(stmt, engine, {}), len, detail=detail, action=action)
 
 
 def latest_run(*, engine: Engine | None = None) -> dict[str, object] | None:

@@ -2,11 +2,10 @@
 
 The public dashboard shows aggregates (``data_access.violations``); a list of individual cases —
 even without names — can single out a reporter or a reported party in a small region, so UU
-27/2022 keeps it behind the internal mode. Every function here takes the mode and refuses with
-:class:`PublicModeRefused` unless it is ``"internal"``: the public/internal split is this module
-boundary plus one check, which the later authentication issue can tighten (who, and an access
-log) without touching any query. Results are deliberately not cached by the dashboard, so that
-each access can be logged per request.
+27/2022 keeps it behind the internal mode and the analyst role (:mod:`data_access.access`): every
+function here takes the signed-in actor, refuses in public mode whoever asks, and writes each read
+to the access log. Results are deliberately not cached by the dashboard, so that each access is
+logged per request.
 """
 
 from __future__ import annotations
@@ -18,7 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from data_access import schema
-from data_access.access import PublicModeRefused, require_internal
+from data_access.access import Actor, audited_read, describe
 from data_access.query import check_scope, fetch
 from data_access.violations import (
     DECISION_LIMIT_DAYS,
@@ -40,7 +39,7 @@ CASE_DTYPES = {"received_on": pl.Date, "registered_on": pl.Date, "decided_on": p
 
 
 def overdue_cases(scope: str | None = None, filters: CaseFilter = ALL_CASES,
-                  as_of: date | None = None, *, mode: str | None = None, limit: int = MAX_ROWS,
+                  as_of: date | None = None, *, actor: Actor | None, limit: int = MAX_ROWS,
                   engine: Engine | None = None) -> pl.DataFrame:
     """Registered cases past the 7 + 7-day decision deadline as of ``as_of`` (default: the data's
     cut-off), most overdue first: case_id, source, status, category, forwarded_to, region_code,
@@ -50,8 +49,14 @@ def overdue_cases(scope: str | None = None, filters: CaseFilter = ALL_CASES,
 
     The same condition as the ``overdue`` column of ``violations.violations_table``, so the list's
     length equals the table's total (up to ``limit``)."""
-    require_internal(mode)
     scope = check_scope(scope, "polling_station")
+    return audited_read(actor, "overdue cases", scope,
+                        lambda: _overdue(scope, filters, as_of, limit, engine), len,
+                        detail=describe(filters))
+
+
+def _overdue(scope: str | None, filters: CaseFilter, as_of: date | None, limit: int,
+             engine: Engine | None) -> pl.DataFrame:
     as_of = as_of or latest_received(filters.election, engine=engine) or date.today()
     limit = max(1, min(int(limit), MAX_ROWS))
     region = schema.region
@@ -73,4 +78,4 @@ def overdue_cases(scope: str | None = None, filters: CaseFilter = ALL_CASES,
     return fetch(stmt, engine, CASE_DTYPES)
 
 
-__all__ = ["PublicModeRefused", "require_internal", "overdue_cases"]
+__all__ = ["overdue_cases"]

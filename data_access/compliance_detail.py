@@ -2,11 +2,10 @@
 
 A list of missing reports names posts (this desa's PKD, that TPS's PTPS), and a post in a
 village is a person everyone there knows, so the list is personal data under UU 27/2022: the
-public dashboard shows aggregates (``data_access.compliance``) and this module refuses with
-:class:`~data_access.access.PublicModeRefused` unless the mode is ``"internal"``: the same split,
-and the same check (``data_access.access``), as the violations case list, so the later sign-in
-issue tightens both in one place. Every call is logged (who comes with sign-in), and
-the dashboard does not cache the results, so each access reaches the log.
+public dashboard shows aggregates (``data_access.compliance``) and this module refuses in public
+mode and below the analyst role — the same gate (``data_access.access``) as the violations case
+list. Every read is written to the access log, and the dashboard does not cache the results, so
+each access reaches the log.
 """
 
 from __future__ import annotations
@@ -18,7 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from data_access import schema
-from data_access.access import PublicModeRefused, access_log, require_internal
+from data_access.access import Actor, audited_read, describe
 from data_access.compliance import ALL_REPORTS, ComplianceFilter
 from data_access.domain import SUPERVISOR_BODIES
 from data_access.query import InvalidQuery, check_scope, fetch
@@ -44,18 +43,24 @@ def _where(region: str, filters: ComplianceFilter) -> list[sa.ColumnElement[bool
 
 
 def missing_reports(region: str, filters: ComplianceFilter = ALL_REPORTS, *,
-                    limit: int = MAX_ROWS,
+                    actor: Actor | None, limit: int = MAX_ROWS,
                     engine: Engine | None = None) -> MissingReports:
     """Obligations in ``region`` (a province … desa code) with no report filed, earliest due
     first, then by body (province down to TPS) and post: obligation_id, supervisor_id, body,
     seat, post_code (the region or TPS supervised), place_name (the post's region; a PTPS's
-    desa), stage, due_date — and the total count. Refused (:class:`PublicModeRefused`) unless
-    ``PANTAU_MODE`` is internal: the setting decides, never the caller."""
-    require_internal(None, "missing-report rows")  # None: the setting decides, not the caller
+    desa), stage, due_date — and the total count. Refused (:mod:`data_access.access`) in public
+    mode and to anyone below the analyst role; every read is logged."""
     if region is None:
         raise InvalidQuery("the missing-report list needs a region (the whole country is too long)")
     region = check_scope(region, "polling_station")
     limit = max(1, min(int(limit), MAX_ROWS))
+    return audited_read(actor, "missing reports", region,
+                        lambda: _missing(region, filters, limit, engine),
+                        lambda found: found.rows.height, detail=describe(filters))
+
+
+def _missing(region: str, filters: ComplianceFilter, limit: int,
+             engine: Engine | None) -> MissingReports:
     place = schema.region
     deepest = sa.func.coalesce(ob.c.village_code, ob.c.district_code, ob.c.regency_code,
                                ob.c.province_code)
@@ -76,9 +81,7 @@ def missing_reports(region: str, filters: ComplianceFilter = ALL_REPORTS, *,
              .select_from(ob.outerjoin(rep, rep.c.obligation_id == ob.c.obligation_id))
              .where(*_where(region, filters)))
     total = int(fetch(count, engine, {"n": pl.Int64})["n"][0])
-    access_log.info("missing_reports region=%s election=%s stage=%s body=%s rows=%d total=%d",
-                    region, filters.election, filters.stage, filters.body, rows.height, total)
     return MissingReports(rows, total)
 
 
-__all__ = ["MissingReports", "PublicModeRefused", "missing_reports", "MAX_ROWS"]
+__all__ = ["MissingReports", "missing_reports", "MAX_ROWS"]

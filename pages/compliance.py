@@ -21,8 +21,8 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from dashboard import data, map_view, page_params, shell
-from dashboard.components import download_buttons
+from dashboard import auth, data, map_view, page_params, shell
+from dashboard.components import detail_downloads, download_buttons
 from dashboard.page_params import ALL
 from data_access import codes
 from data_access.access import INTERNAL
@@ -337,10 +337,9 @@ download_buttons(gaps, f"pantau-kepatuhan-staf-{scope or 'indonesia'}", tr, key=
 
 # Missing reports: record level, internal mode only.
 st.subheader(tr("Missing reports"))
-if not internal:
-    st.caption(tr("The list of missing reports is shown in the internal mode only; the public "
-                  "dashboard shows counts."))
-else:
+reader = auth.detail_reader(tr, tr("The list of missing reports is shown in the internal mode "
+                                   "only; the public dashboard shows counts."))
+if reader is not None:  # data_access refuses anyone else, whatever this page does
     # Not a URL parameter: the list is for internal users acting on it, not a view to share.
     picked = st.selectbox(
         tr("Region"), (None, *child_names), key=f"c_missing_in_{scope}",
@@ -351,7 +350,7 @@ else:
     if region is None:
         st.caption(tr("Choose a region to list its missing reports."))
     else:
-        found = data.missing_reports(region, filters)
+        found = data.missing_reports(region, filters, actor=reader)
         st.caption(tr("{n} reports missing; the first {shown} are listed, earliest due first.",
                       n=format_number(found.total, lang), shown=format_number(found.rows.height,
                                                                                lang)))
@@ -365,4 +364,5 @@ else:
             pl.col("due_date").alias(tr("Due date")),
         )
         st.dataframe(missing, hide_index=True, width="stretch")
-        download_buttons(missing, f"pantau-laporan-belum-masuk-{region}", tr, key="c_missing")
+        detail_downloads(missing, f"pantau-laporan-belum-masuk-{region}", tr, key="c_missing",
+                         actor=reader, what="missing reports", scope=region)

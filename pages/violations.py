@@ -17,13 +17,12 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from dashboard import data, map_view, page_params, shell
-from dashboard.components import METRIC_LABELS, download_buttons
-from data_access import access, codes
+from dashboard import auth, data, map_view, page_params, shell
+from dashboard.components import METRIC_LABELS, detail_downloads, download_buttons
+from data_access import codes
 from data_access.domain import CASE_SOURCES, DECISION_DAYS, EXTENSION_DAYS, MILESTONES
 from data_access.violations import CaseFilter, flow_links, funnel_steps
 from pantau.formatting import format_date, format_number, format_share
-from pantau.settings import get_settings
 
 PAGE = "pelanggaran"  # the url_path; its parameters are declared in dashboard.page_params
 MAP_METRICS = ("cases", "rate_per_100k")
@@ -259,13 +258,14 @@ if not days.is_empty():
     st.caption(tr("Half of the decided cases were decided within {n} days of receipt.",
                   n=format_number(median, lang)))
 
-if get_settings().mode == access.INTERNAL:
-    st.subheader(tr("Overdue cases"))
-    late = data.overdue_cases(scope, filters, cut_off)
+st.subheader(tr("Overdue cases"))
+reader = auth.detail_reader(tr, tr("The list of overdue cases is shown in the internal mode "
+                                   "only; the public dashboard shows counts."))
+if reader is not None:  # data_access refuses anyone else, whatever this page does
+    late = data.overdue_cases(scope, filters, cut_off, actor=reader)
     st.dataframe(late, hide_index=True, width="stretch")
-else:
-    st.caption(tr("The list of overdue cases is shown in the internal mode only; the public "
-                  "dashboard shows counts."))
+    detail_downloads(late, f"pantau-kasus-lewat-batas-{scope or 'indonesia'}", tr,
+                     key="v_overdue", actor=reader, what="overdue cases", scope=scope)
 
 st.subheader(tr("Regions"))
 shown = table.select(

@@ -9,10 +9,9 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from dashboard import data, map_view, shell
-from dashboard.components import RULE_LABELS, download_buttons, labelled
+from dashboard import auth, data, map_view, shell
+from dashboard.components import RULE_LABELS, detail_downloads, download_buttons, labelled
 from data_access import codes
-from data_access.access import PublicModeRefused
 from data_access.anomalies import SEVERITIES
 from pantau.formatting import format_date, format_number, format_share
 from pantau.settings import get_settings
@@ -187,12 +186,12 @@ else:
     st.info(tr("No region-level flags for this selection."))
 
 st.subheader(tr("Record-level flags"))
-try:
-    records = data.anomaly_record_flags(scope, rules=rules, severities=severities, limit=2_000)
-except PublicModeRefused:
-    st.caption(tr("Record-level flags point at single voters, so they are listed in internal "
-                  "mode only; this public view shows their counts per rule and region."))
-else:
+reader = auth.detail_reader(tr, tr("Record-level flags point at single voters, so they are "
+                                   "listed in internal mode only; this public view shows their "
+                                   "counts per rule and region."))
+if reader is not None:  # data_access refuses anyone else, whatever this page does
+    records = data.anomaly_record_flags(scope, actor=reader, rules=rules, severities=severities,
+                                        limit=2_000)
     st.caption(tr("Internal mode: record id, rule and reason; never a NIK or a name. At most "
                   "2,000 rows are shown; the command line exports all of them."))
     record_table = records.select(
@@ -203,3 +202,6 @@ else:
         pl.col(explanation).alias(tr("Reason")),
     )
     st.dataframe(record_table, hide_index=True, width="stretch")
+    detail_downloads(record_table, f"pantau-anomali-rekaman-{scope or 'indonesia'}", tr,
+                     key="anomaly_records_dl", actor=reader, what="record-level anomaly flags",
+                     scope=scope)

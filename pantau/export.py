@@ -87,7 +87,9 @@ def dataset_frame(dataset: str, *, level: str, scope: str | None = None, stage: 
         if stage is not None:
             raise ValueError("anomalies are not split by stage: leave out --stage")
         if level == "record":  # internal use: refused in public mode (data_access.access)
-            return record_flags(scope)
+            from data_access.access import operator
+
+            return record_flags(scope, actor=operator(), action="export")
         return anomaly_counts(level, scope)
     raise ValueError(f"unknown dataset {dataset!r}; expected one of {', '.join(DATASETS)}")
 

@@ -56,6 +56,9 @@ class Settings:
     # read-only); on the embedded store both are the same file and the atomic swap protects readers.
     writer_database_url: str = ""
     pool_timeout: float = 10.0
+    # Accounts and the access log (data_access.security): writable by the dashboard, unlike the
+    # data store. Default: a SQLite file beside the embedded store.
+    security_database_url: str = ""
 
 def get_settings() -> Settings:
     data_dir = _path("PANTAU_DATA_DIR", REPO_ROOT / "data")
@@ -78,4 +81,6 @@ def get_settings() -> Settings:
         geo_name_column=os.environ.get("PANTAU_GEO_NAME_COLUMN", "name"),
         writer_database_url=_writer_url(os.environ.get("PANTAU_DATABASE_URL", default_url)),
         pool_timeout=float(os.environ.get("PANTAU_POOL_TIMEOUT", "10")),
+        security_database_url=os.environ.get(
+            "PANTAU_SECURITY_DATABASE_URL", f"sqlite:///{data_dir / 'security.sqlite'}"),
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -19,6 +20,28 @@ from data_access.engine import is_duckdb, make_engine
 from data_access.store import bulk_insert, writing
 from pantau.settings import get_settings
 from tests import fixture_store
+
+
+@pytest.fixture(scope="session", autouse=True)
+def session_security_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Accounts and access log of this test run in a scratch file, never ``data/``: set in the
+    environment so that AppTest runs and dashboard servers started by the tests use it too."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('security') / 'security.sqlite'}"
+    previous = os.environ.get("PANTAU_SECURITY_DATABASE_URL")
+    os.environ["PANTAU_SECURITY_DATABASE_URL"] = url
+    yield url
+    if previous is None:
+        os.environ.pop("PANTAU_SECURITY_DATABASE_URL", None)
+    else:
+        os.environ["PANTAU_SECURITY_DATABASE_URL"] = previous
+
+
+@pytest.fixture
+def security_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A fresh, empty security store for one test (accounts and access log)."""
+    url = f"sqlite:///{tmp_path / 'security.sqlite'}"
+    monkeypatch.setenv("PANTAU_SECURITY_DATABASE_URL", url)
+    return url
 
 
 def on_server() -> bool:

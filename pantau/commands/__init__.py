@@ -4,4 +4,4 @@ Adding a verb means adding a module here and its name to ``COMMANDS``; the modul
 independent, and ``pantau.cli`` only wires them together and turns user errors into one line.
 """
 
-COMMANDS = ("db", "demo", "export", "anomalies", "ingest")
+COMMANDS = ("db", "demo", "export", "anomalies", "ingest", "users")

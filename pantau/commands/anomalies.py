@@ -163,24 +163,22 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def export_frame(level: str, scope: str | None) -> pl.DataFrame:
-    """What ``export --level`` writes: record-level flags (internal mode only) or counts per
-    region and rule."""
-    from data_access import anomalies
+    """What ``export --level`` writes: the ``anomalies`` dataset of ``pantau export`` (record-level
+    flags in internal mode only, logged as an export; otherwise counts per region and rule)."""
+    from pantau.export import dataset_frame
 
-    if level == "record":
-        return anomalies.record_flags(scope)
-    return anomalies.anomaly_counts(level, scope)
+    return dataset_frame("anomalies", level=level, scope=scope)
 
 
 def _export(args: argparse.Namespace) -> int:
-    from data_access.access import PublicModeRefused
+    from data_access.access import AccessRefused
     from pantau.export import to_bytes
 
     if args.format == "xlsx" and args.output is None:
         raise _user_error("XLSX is binary: give --output FILE")
     try:
         frame = export_frame(args.level, args.scope)
-    except PublicModeRefused as exc:
+    except AccessRefused as exc:
         raise _user_error(str(exc)) from exc
     payload = to_bytes(frame, args.format)
     if args.output is not None:

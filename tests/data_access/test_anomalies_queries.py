@@ -3,23 +3,25 @@ count, share and order is worked out from these lists, not from the code under t
 
 from __future__ import annotations
 
-import logging
 from datetime import datetime
 
 import polars as pl
 import pytest
 
 from data_access import anomalies
-from data_access.access import PublicModeRefused
+from data_access.access import Actor, PublicModeRefused, RoleRefused
 from data_access.anomalies import AnomalyRun, replace_flags
 from data_access.engine import make_engine
 from data_access.query import InvalidQuery
+from data_access.security import access_log
 from pantau.anomalies import FLAG_SCHEMA
 from pantau.anomalies.explain import TEMPLATES
 from pantau.anomalies.records import RULE_IDS
 from tests import fixture_store
 
 RUN_ID = "hand-run"
+ANALYST = Actor("ana", "analyst")
+ADMIN = Actor("root", "admin")
 # (flag id, rule, severity, subject level, region code, record id)
 HAND_FLAGS = [
     (1, "stage_growth", "high", "district", "91.01.02", None),
@@ -216,16 +218,19 @@ def test_region_flags_are_region_rules_only_most_severe_first(store):
 def test_record_flags_are_refused_in_public_mode(store, monkeypatch):
     monkeypatch.setenv("PANTAU_MODE", "public")
     with pytest.raises(PublicModeRefused):
-        anomalies.record_flags(engine=store)
+        anomalies.record_flags(actor=ADMIN, engine=store)
     monkeypatch.delenv("PANTAU_MODE")  # the default is public too
     with pytest.raises(PublicModeRefused):
-        anomalies.record_flags(engine=store)
-
-
-def test_record_flags_in_internal_mode(store, monkeypatch, caplog):
+        anomalies.record_flags(actor=ADMIN, engine=store)
     monkeypatch.setenv("PANTAU_MODE", "internal")
-    with caplog.at_level(logging.INFO, logger="pantau.access"):
-        frame = anomalies.record_flags(engine=store)
+    for actor in (None, Actor("vera", "viewer")):
+        with pytest.raises(RoleRefused):
+            anomalies.record_flags(actor=actor, engine=store)
+
+
+def test_record_flags_in_internal_mode(store, monkeypatch, security_store):
+    monkeypatch.setenv("PANTAU_MODE", "internal")
+    frame = anomalies.record_flags(actor=ANALYST, engine=store)
     assert frame.columns == ["region_code", "record_id", "rule_id", "severity", "subject_level",
                              "explanation_id", "explanation_en"]
     assert frame.select("region_code", "record_id", "rule_id").rows() == [
@@ -234,10 +239,12 @@ def test_record_flags_in_internal_mode(store, monkeypatch, caplog):
         ("91.01.02.2001", "r3", "underage"), ("92.71.01.1001", None, "tps_overfull"),
     ]
     assert not frame["explanation_en"].str.contains("hmac").any()
-    assert any("record-level anomaly flags read" in r.message for r in caplog.records)
-    scoped = anomalies.record_flags("91.01.02", severities=["medium"], engine=store)
+    logged = access_log.recent(1, by=ADMIN).row(0, named=True)
+    assert (logged["username"], logged["what"], logged["scope"], logged["rows"]) == (
+        "ana", "record-level anomaly flags", "national", 6)
+    scoped = anomalies.record_flags("91.01.02", actor=ANALYST, severities=["medium"], engine=store)
     assert scoped["record_id"].to_list() == ["r3"]
-    assert anomalies.record_flags(limit=2, engine=store).height == 2
+    assert anomalies.record_flags(actor=ANALYST, limit=2, engine=store).height == 2
 
 
 def test_latest_run(store):

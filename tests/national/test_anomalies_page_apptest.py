@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from dashboard.i18n import t
 from data_access import schema
 from data_access.query import fetch
+from tests.accounts import oidc_user
 from tests.national.test_pages_apptest import run, texts
 
 pytestmark = pytest.mark.national
@@ -23,8 +24,8 @@ def tr(message: str, lang: str = "id") -> str:
     return t(message, lang)
 
 
-def open_page(**params: str):
-    at = run(None, **params)
+def open_page(user: dict | None = None, **params: str):
+    at = run(None, user=user, **params)
     at.switch_page(PAGE)
     for key, value in params.items():
         at.query_params[key] = value
@@ -105,7 +106,7 @@ def test_rule_and_severity_filters_narrow_the_tables():
 
 def test_internal_mode_lists_record_level_rows(monkeypatch, demo_engine):
     monkeypatch.setenv("PANTAU_MODE", "internal")
-    at = open_page(scope="64.09.04")
+    at = open_page(oidc_user("analyst"), scope="64.09.04")
     records = table(at, tr("Record id"))
     f = schema.anomaly_flag
     expected = fetch(sa.select(sa.func.count().label("n")).where(
@@ -140,7 +141,7 @@ def small_record_counts(at) -> list:
 
 def test_public_kecamatan_view_hides_small_counts(monkeypatch):
     monkeypatch.setenv("PANTAU_MODE", "internal")
-    internal = open_page(scope="64.09.04")
+    internal = open_page(oidc_user("analyst"), scope="64.09.04")
     assert small_record_counts(internal), "Sepaku has rules with 1-4 flags: the test can fail"
     monkeypatch.setenv("PANTAU_MODE", "public")
     public = open_page(scope="64.09.04")

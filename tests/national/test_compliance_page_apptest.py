@@ -15,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from data_access.ground_truth import ground_truth
 from pantau.formatting import format_number, format_share
+from tests.accounts import oidc_user
 
 pytestmark = pytest.mark.national
 
@@ -22,8 +23,10 @@ APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
 PAGE = "../pages/compliance.py"
 
 
-def run(**params: str) -> AppTest:
+def run(user: dict | None = None, **params: str) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=120)
+    if user is not None:
+        at.user = user
     for key, value in params.items():
         at.query_params[key] = value
     at.run()
@@ -169,7 +172,7 @@ def test_missing_report_list_is_internal_only(demo_engine, monkeypatch):
         SELECT count(*) FROM report_obligation o
         LEFT JOIN supervision_report r ON r.obligation_id = o.obligation_id
         WHERE o.regency_code = '64.09' AND o.election = 'pemilu2024' AND r.report_id IS NULL""")[0]
-    at = run(lang="en", scope="64.09")
+    at = run(oidc_user("analyst"), lang="en", scope="64.09")
     listed = table_with(at, "Obligation")
     assert listed is not None and len(listed) == missing
     assert f"{format_number(missing, 'en')} reports missing" in texts(at)
@@ -187,5 +190,5 @@ def test_public_mode_hides_desa_cells_behind_one_supervisor(monkeypatch):
     campaign = trace["x"].index("Campaign")
     assert {row[campaign] for row in trace["text"]} <= {"–", ""}
     monkeypatch.setenv("PANTAU_MODE", "internal")
-    trace = heatmap(run(lang="en", scope="64.09.03"))
+    trace = heatmap(run(oidc_user("viewer"), lang="en", scope="64.09.03"))
     assert all(row[campaign].endswith("%") for row in trace["text"] if row[campaign])

@@ -13,8 +13,10 @@ PAGES = {"ringkasan": "../pages/overview.py", "profil-wilayah": "../pages/region
          "tentang-data": "../pages/about.py"}
 
 
-def run(page: str | None = None, **params: str) -> AppTest:
+def run(page: str | None = None, user: dict | None = None, **params: str) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60)
+    if user is not None:  # AppTest.user: what st.user says (an OIDC identity)
+        at.user = user
     for key, value in params.items():
         at.query_params[key] = value
     at.run()

@@ -10,12 +10,16 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.accounts import oidc_user
+
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
 PAGE = "../pages/violations.py"
 
 
-def run(**params: str) -> AppTest:
+def run(user: dict | None = None, **params: str) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=120)
+    if user is not None:
+        at.user = user
     at.query_params.update(params)
     at.run()
     at.switch_page(PAGE)
@@ -146,10 +150,10 @@ def test_page_widget_changes_the_url_and_the_numbers():
 
 def test_case_list_only_in_internal_mode(monkeypatch):
     public = run(lang="en")
-    assert "Overdue cases" not in [s.value for s in public.subheader]
     assert not [d for d in public.dataframe if "case_id" in d.value.columns]
+    assert any("shown in the internal mode only" in c.value for c in public.caption)
     monkeypatch.setenv("PANTAU_MODE", "internal")
-    internal = run(lang="en", scope="33")
+    internal = run(oidc_user("analyst"), lang="en", scope="33")
     assert "Overdue cases" in [s.value for s in internal.subheader]
     listed = next(d for d in internal.dataframe if "case_id" in d.value.columns).value
     assert len(listed) == metrics(internal)["Past the 7 + 7-day deadline"] > 0
