@@ -203,7 +203,9 @@ def repaired_layer(level: Level, folder: Path | None = None, cache_dir: Path | N
         return LoadedLayer(gpd.read_parquet(path), report)
     loaded = load_boundaries(level, folder)
     _write(loaded.frame, path)
-    report_path.write_text(json.dumps(asdict(loaded.report)), encoding="utf-8")
+    partial = report_path.with_suffix(f".{os.getpid()}.tmp")
+    partial.write_text(json.dumps(asdict(loaded.report)), encoding="utf-8")
+    os.replace(partial, report_path)  # two test runs at once never read half a report
     if any(n for k, n in loaded.report.counts().items() if k != "features"):
         log.info("boundary repairs\n%s", loaded.report.summary())
     return loaded
