@@ -59,6 +59,10 @@ def main() -> None:
     # ?mode=briefing on any page: projector layout, no sidebar or navigation (issue 9).
     presenting = state.mode == "briefing"
     page = st.navigation(pages, position="hidden" if presenting else "sidebar")
+    asked = st.session_state.pop(auth.REQUESTED_KEY, "")
+    wanted = next((p for p in pages if p.url_path == asked and asked), None)
+    if wanted is not None and wanted.url_path != page.url_path:  # the link opened before sign-in
+        st.switch_page(wanted, query_params=st.query_params.to_dict())
     st.session_state["_pantau_page_params"] = page_params.owned(page.url_path)
     shell.set_state(state)  # canonical URL: dotted codes, ignored parameters removed
     deck = page.url_path == "briefing"

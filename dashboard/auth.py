@@ -18,6 +18,8 @@ from data_access.access import Actor, is_internal
 from data_access.security import access_log, accounts
 
 ACTOR_KEY = "_pantau_actor"
+# The page a visitor asked for before signing in (its url_path), opened once they have.
+REQUESTED_KEY = "_pantau_requested_page"
 ROLE_LABELS = {"viewer": "Viewer", "analyst": "Analyst", "admin": "Administrator"}
 
 
@@ -76,6 +78,7 @@ def gate(tr: Callable[..., str]) -> Actor | None:
         st.session_state[ACTOR_KEY] = actor
         return actor
     st.session_state.pop(ACTOR_KEY, None)
+    st.session_state[REQUESTED_KEY] = requested_page()
     st.title(tr("Pantau — internal"))
     st.write(tr("This dashboard shows case-level data of Bawaslu. Sign in to continue."))
     if provider_signed_in():  # the provider knows the person, Pantau has no enabled account
@@ -89,6 +92,14 @@ def gate(tr: Callable[..., str]) -> Actor | None:
         _sign_in_form(tr)
     st.stop()
     return None
+
+
+def requested_page() -> str:
+    """The first path segment of the address the visitor opened (a page's url_path, or "")."""
+    url = st.context.url or ""
+    path = url.split("://", 1)[-1].split("?", 1)[0].split("#", 1)[0]
+    parts = path.split("/")[1:]
+    return parts[-1][:64] if parts else ""
 
 
 def account_box(actor: Actor, tr: Callable[..., str]) -> None:

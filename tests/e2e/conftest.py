@@ -11,6 +11,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -29,36 +30,45 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def app_url() -> Iterator[str]:
+@contextmanager
+def dashboard_server(log_name: str, **env: str) -> Iterator[str]:
+    """A Streamlit server of the dashboard on a free local port, with ``env`` on top of this
+    process's environment; yields its URL and stops it afterwards."""
     if not Path(CHROMIUM).exists():
         pytest.fail("Debian's chromium is not installed: run 'make deps-browser'")
     port = _free_port()
-    env = dict(os.environ, PYTHONUNBUFFERED="1")
     (REPO / "artifacts").mkdir(exist_ok=True)
-    log = open(REPO / "artifacts" / "streamlit-e2e.log", "w")  # noqa: SIM115 - closed at teardown
+    log = open(REPO / "artifacts" / log_name, "w")  # noqa: SIM115 - closed at teardown
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(REPO / "dashboard" / "app.py"),
          "--server.headless", "true", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-        cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
+        cwd=REPO, env=dict(os.environ, PYTHONUNBUFFERED="1", **env), stdout=log,
+        stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    break
-        except OSError:
-            time.sleep(0.3)
-    else:
+    try:
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.3)
+        else:
+            pytest.fail("Streamlit did not become healthy within 60 s")
+        yield url
+    finally:
         proc.terminate()
-        pytest.fail("Streamlit did not become healthy within 60 s")
-    yield url
-    proc.terminate()
-    proc.wait(timeout=20)
-    log.close()
+        proc.wait(timeout=20)
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def app_url() -> Iterator[str]:
+    with dashboard_server("streamlit-e2e.log") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
