@@ -20,7 +20,7 @@ REGION_LEVELS: tuple[Level, ...] = ("province", "regency", "district", "village"
 _DIGITS: dict[int, Level] = {2: "province", 4: "regency", 6: "district", 10: "village",
                              13: "polling_station"}
 _SEGMENTS = (2, 2, 2, 4, 3)
-_DIGIT_RUN = re.compile(r"^\d+$")
+_DIGIT_RUN = re.compile(r"^[0-9]+$")  # ASCII only: "６４" is not a code
 
 
 class InvalidRegionCode(ValueError):

@@ -16,7 +16,7 @@ def test_normalize_and_level(raw, canonical, level):
 
 
 @pytest.mark.parametrize("raw", ["", "6", "640", "64.9", "64.09.4", "ab", "64-09", "64..09",
-                                 "12345678901234567890123", None])
+                                 "12345678901234567890123", None, "６４", "64.０９", "٦٤"])
 def test_invalid_codes(raw):
     with pytest.raises(codes.InvalidRegionCode):
         codes.normalize(raw)
