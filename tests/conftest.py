@@ -20,6 +20,7 @@ from data_access.engine import is_duckdb, make_engine
 from data_access.store import bulk_insert, writing
 from pantau.settings import get_settings
 from tests import fixture_store
+from tests.servers import dashboard_server
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -42,6 +43,13 @@ def security_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     url = f"sqlite:///{tmp_path / 'security.sqlite'}"
     monkeypatch.setenv("PANTAU_SECURITY_DATABASE_URL", url)
     return url
+
+
+@pytest.fixture(scope="session")
+def app_url() -> Iterator[str]:
+    """One dashboard server for the whole run (browser tests, the security tests' HTTP checks)."""
+    with dashboard_server("streamlit-e2e") as url:
+        yield url
 
 
 def on_server() -> bool:

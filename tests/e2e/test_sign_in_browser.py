@@ -7,7 +7,8 @@ import pytest
 
 from data_access.security import accounts
 from tests.accounts import TEST_ADMIN
-from tests.e2e.conftest import dashboard_server, screenshot, wait_for_app
+from tests.e2e.conftest import screenshot, wait_for_app
+from tests.servers import dashboard_server
 
 pytestmark = pytest.mark.browser
 PASSWORD = "sandi-analis-panjang"
@@ -19,7 +20,7 @@ def internal_url():
         accounts.add_user("rina", "analyst", by=TEST_ADMIN, password=PASSWORD)
     except accounts.AccountError:
         pass  # an earlier run of this module in the same session
-    with dashboard_server("streamlit-e2e-internal.log", PANTAU_MODE="internal") as url:
+    with dashboard_server("streamlit-e2e-internal", PANTAU_MODE="internal") as url:
         yield url
 
 
