@@ -13,8 +13,12 @@ PG_PORT ?= 54329
 PG_ENV = PG_EXPORTS="$$($(BIN)/python -m tests.pg.cluster start --dir $(PG_DIR) --port $(PG_PORT))" \
 	&& eval "$$PG_EXPORTS"
 PG_STOP = $(BIN)/python -m tests.pg.cluster stop --dir $(PG_DIR)
+# The cluster keeps its demo load between local runs until the generator or the schema changes.
+DEMO_SOURCES := $(wildcard pantau/demo/*.py pantau/reference.py data_access/schema.py \
+	data_access/store.py data_access/rollups.py data_access/migrations/versions/*.py)
+DEMO_KEY = $(shell cat $(DEMO_SOURCES) | sha1sum | cut -c1-12)
 
-.PHONY: run test test-duckdb test-postgres lint bench bench-load demo deps-browser deps-postgres \
+.PHONY: run test test-duckdb test-postgres suite-duckdb suite-postgres lint bench bench-load demo deps-browser deps-postgres \
 	pg-start pg-stop clean
 
 $(BIN)/.installed: requirements.txt pyproject.toml
@@ -59,24 +63,37 @@ pg-stop:
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
 
-# The whole suite on the embedded DuckDB store. `make test-postgres` runs the same suite on a
-# throw-away PostgreSQL cluster; it joins `make test` once it has passed end to end (issue 10).
-test: test-duckdb
+# The whole suite on both stores at once: the embedded DuckDB file and a throw-away PostgreSQL
+# cluster (the two halves run side by side on the two cores; each one's output is printed when it
+# ends). `make test-duckdb` / `make test-postgres` run one half.
+test: $(BIN)/.installed $(STORE) deps-browser deps-postgres
+	$(BIN)/ruff check .
+	$(MAKE) --no-print-directory -j2 --output-sync=target suite-duckdb suite-postgres
 
 test-duckdb: $(BIN)/.installed $(STORE) deps-browser
 	$(BIN)/ruff check .
-	$(BIN)/pytest -q $(PYTEST_ARGS)
+	$(MAKE) --no-print-directory suite-duckdb
 
-# The same suite against a throw-away cluster: schema by migration (pantau db upgrade), the national
-# demo store loaded once into it by the writer role (kept in $(PG_DIR) between local runs), the
-# tests and the dashboard reading as the read-only role. The cluster stops whatever the outcome.
 test-postgres: $(BIN)/.installed deps-postgres deps-browser
+	$(MAKE) --no-print-directory suite-postgres
+
+suite-duckdb:
+	@echo "== suite on the embedded DuckDB store"
+	$(BIN)/pytest -q -p no:cacheprovider $(PYTEST_ARGS)
+
+# Schema by migration (pantau db upgrade), the national demo store loaded once into the cluster by
+# the writer role (kept in $(PG_DIR) between local runs), the tests and the dashboard reading as
+# the read-only role. Tests that never open the store are left out (tests/conftest.py). The
+# cluster stops whatever the outcome.
+suite-postgres:
+	@echo "== suite on PostgreSQL (throw-away cluster in $(PG_DIR), port $(PG_PORT))"
 	@$(PG_ENV) && trap '$(PG_STOP)' EXIT && set -e && \
 	$(BIN)/pantau db upgrade && \
-	if [ ! -f "$$PANTAU_PG_HOME/demo-$(SEED).built" ]; then \
+	if [ ! -f "$$PANTAU_PG_HOME/demo-$(SEED)-$(DEMO_KEY).built" ]; then \
 	  PANTAU_DATA_DIR="$$PANTAU_PG_HOME/demo-data" $(BIN)/pantau demo --seed $(SEED) --scope national \
-	  --quiet && touch "$$PANTAU_PG_HOME/demo-$(SEED).built"; fi && \
-	$(BIN)/pytest -q $(PYTEST_ARGS)
+	  --quiet && rm -f "$$PANTAU_PG_HOME"/demo-*.built && \
+	  touch "$$PANTAU_PG_HOME/demo-$(SEED)-$(DEMO_KEY).built"; fi && \
+	$(BIN)/pytest -q -p no:cacheprovider $(PYTEST_ARGS)
 
 bench: $(BIN)/.installed $(STORE)
 	$(BIN)/python bench/build_store.py

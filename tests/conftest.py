@@ -57,6 +57,24 @@ def on_server() -> bool:
     return not is_duckdb(get_settings().database_url)
 
 
+# Tests that never open the store — geometry, the generators, the anomaly rules on frames, URL
+# parsing, the message catalogue. The run on a server store leaves them out: they ran on the
+# embedded run already, and running them again proves nothing about the server.
+STORE_INDEPENDENT = ("geo/", "demo/", "anomalies/", "dashboard/test_filters.py",
+                     "dashboard/test_i18n.py")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not on_server():
+        return
+    root = Path(__file__).resolve().parent
+    independent = [item for item in items
+                   if item.path.relative_to(root).as_posix().startswith(STORE_INDEPENDENT)]
+    if independent:
+        config.hook.pytest_deselected(items=independent)
+        items[:] = [item for item in items if item not in independent]
+
+
 def with_search_path(url: str, schema_name: str) -> str:
     """``url`` whose sessions see ``schema_name`` first: a private store inside one database."""
     return sa.make_url(url).update_query_dict(
