@@ -13,10 +13,10 @@ PG_PORT ?= 54329
 PG_ENV = PG_EXPORTS="$$($(BIN)/python -m tests.pg.cluster start --dir $(PG_DIR) --port $(PG_PORT))" \
 	&& eval "$$PG_EXPORTS"
 PG_STOP = $(BIN)/python -m tests.pg.cluster stop --dir $(PG_DIR)
-# The cluster keeps its demo load between local runs until the generator or the schema changes.
-DEMO_SOURCES := $(wildcard pantau/demo/*.py pantau/reference.py data_access/schema.py \
-	data_access/store.py data_access/rollups.py data_access/migrations/versions/*.py)
-DEMO_KEY = $(shell cat $(DEMO_SOURCES) | sha1sum | cut -c1-12)
+# The cluster keeps its copy of the demo store between local runs until the store file or the
+# schema changes.
+DEMO_KEY = $(shell (stat -c %Y-%s $(STORE) 2>/dev/null; cat data_access/schema.py \
+	data_access/rollups.py data_access/migrations/versions/*.py) | sha1sum | cut -c1-12)
 
 .PHONY: run test test-duckdb test-postgres suite-duckdb suite-postgres lint bench bench-load demo deps-browser deps-postgres \
 	pg-start pg-stop clean
@@ -81,18 +81,18 @@ suite-duckdb:
 	@echo "== suite on the embedded DuckDB store"
 	$(BIN)/pytest -q -p no:cacheprovider $(PYTEST_ARGS)
 
-# Schema by migration (pantau db upgrade), the national demo store loaded once into the cluster by
-# the writer role (kept in $(PG_DIR) between local runs), the tests and the dashboard reading as
-# the read-only role. Tests that never open the store are left out (tests/conftest.py). The
-# cluster stops whatever the outcome.
-suite-postgres:
+# Schema by migration (pantau db upgrade), the national demo store copied into the cluster by
+# the writer role (pantau db copy; kept in $(PG_DIR) between local runs), the tests and the
+# dashboard reading as the read-only role. Tests that never open the store are left out
+# (tests/conftest.py). The cluster stops whatever the outcome.
+suite-postgres: $(STORE)
 	@echo "== suite on PostgreSQL (throw-away cluster in $(PG_DIR), port $(PG_PORT))"
 	@$(PG_ENV) && trap '$(PG_STOP)' EXIT && set -e && \
 	$(BIN)/pantau db upgrade && \
-	if [ ! -f "$$PANTAU_PG_HOME/demo-$(SEED)-$(DEMO_KEY).built" ]; then \
-	  PANTAU_DATA_DIR="$$PANTAU_PG_HOME/demo-data" $(BIN)/pantau demo --seed $(SEED) --scope national \
-	  --quiet && rm -f "$$PANTAU_PG_HOME"/demo-*.built && \
-	  touch "$$PANTAU_PG_HOME/demo-$(SEED)-$(DEMO_KEY).built"; fi && \
+	if [ ! -f "$$PANTAU_PG_HOME/demo-$(DEMO_KEY).copied" ]; then \
+	  $(BIN)/pantau db copy "duckdb:///$(abspath $(STORE))" && \
+	  rm -f "$$PANTAU_PG_HOME"/demo-*.copied "$$PANTAU_PG_HOME"/demo-*.built && \
+	  touch "$$PANTAU_PG_HOME/demo-$(DEMO_KEY).copied"; fi && \
 	$(BIN)/pytest -q -p no:cacheprovider $(PYTEST_ARGS)
 
 bench: $(BIN)/.installed $(STORE)

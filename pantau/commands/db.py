@@ -1,5 +1,6 @@
 """``pantau db init``: create the schema and load the region and TPS reference.
-``pantau db upgrade``: create or migrate the store's schema (Alembic) on DuckDB or PostgreSQL."""
+``pantau db upgrade``: create or migrate the store's schema (Alembic) on DuckDB or PostgreSQL.
+``pantau db copy SOURCE``: replace the store's contents with another store's."""
 
 from __future__ import annotations
 
@@ -35,6 +36,20 @@ def _upgrade(args: argparse.Namespace) -> int:
     return 0
 
 
+def _copy(args: argparse.Namespace) -> int:
+    """Replace the store's contents with another store's (for example the embedded demo file into
+    a PostgreSQL server), as one all-or-nothing load."""
+    import time
+
+    from data_access.transfer import copy_store
+
+    started = time.perf_counter()
+    copied = copy_store(args.source, args.url)
+    print(f"copied {sum(copied.values()):,} rows in {len(copied)} tables "
+          f"in {time.perf_counter() - started:.1f} s")
+    return 0
+
+
 def register(verbs: argparse._SubParsersAction) -> None:
     db = verbs.add_parser("db", help="the store's schema and reference data")
     db_verbs = db.add_subparsers(dest="db_verb", required=True)
@@ -46,3 +61,10 @@ def register(verbs: argparse._SubParsersAction) -> None:
                          help="store URL (default: PANTAU_WRITER_DATABASE_URL, else "
                          "PANTAU_DATABASE_URL)")
     upgrade.set_defaults(func=_upgrade)
+    copy = db_verbs.add_parser("copy", help="replace the store's contents with another store's "
+                               "(e.g. the embedded demo file into PostgreSQL)")
+    copy.add_argument("source", help="URL of the store to copy from")
+    copy.add_argument("--url", default=None,
+                      help="target store URL (default: PANTAU_WRITER_DATABASE_URL, else "
+                      "PANTAU_DATABASE_URL)")
+    copy.set_defaults(func=_copy)
