@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import polars as pl
 import streamlit as st
 
 from data_access.access import Actor, audited_export
-from pantau.export import to_bytes
+from pantau.export import mark_suppressed, to_bytes
 from pantau.formatting import format_number, format_share
+from pantau.settings import get_settings
 
 METRIC_LABELS = {
     "cases": "Violation cases",
@@ -74,6 +75,24 @@ def ranked(frame: pl.DataFrame, metric: str, n: int = 5) -> tuple[pl.DataFrame, 
     best = ordered.head(n)
     worst = valued.sort([metric, "region_code"], descending=[not descending, False]).head(n)
     return best, worst
+
+
+def with_suppressed(frame: pl.DataFrame, columns: Sequence[str],
+                    tr: Callable[..., str]) -> pl.DataFrame:
+    """The table as shown and downloaded: in the rows the public mode suppressed (the frame's
+    ``suppressed`` column, dropped here), ``columns`` say "suppressed" in the user's language —
+    never zero, never an empty cell that a spreadsheet would add up as zero."""
+    return mark_suppressed(frame, tr("suppressed"), columns=columns).drop("suppressed",
+                                                                          strict=False)
+
+
+def suppression_note(frame: pl.DataFrame, tr: Callable[..., str]) -> None:
+    """Say why cells read "suppressed", when some do (data_access.privacy decides which)."""
+    if "suppressed" in frame.columns and frame["suppressed"].fill_null(False).any():
+        st.caption(tr("Public mode: counts from 1 to {k} in a kecamatan or desa are suppressed, "
+                      "with all the counts of their row and one more region where a single "
+                      "suppressed one could be worked out from the total, so that no person can "
+                      "be singled out.", k=get_settings().suppression_k - 1))
 
 
 def download_buttons(frame: pl.DataFrame, basename: str, tr: Callable[..., str],

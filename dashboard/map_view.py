@@ -1,6 +1,8 @@
 """The choropleth on a page: the boundary layer for the level under the scope, coloured by one
 metric, with click-to-drill. Without boundary files the page still works and explains how to add
-them; regions without a polygon are named, never silently left out."""
+them; regions without a polygon are named, never silently left out. Regions whose value the
+public mode suppressed (``data_access.privacy``) are drawn as suppressed, not as zero or as
+missing data."""
 
 from __future__ import annotations
 
@@ -42,7 +44,9 @@ def choropleth(metrics: pl.DataFrame, level: str, scope: str | None, metric: str
 
     The legend label, number format and class scheme default to the shared metric tables
     (components.METRIC_LABELS, SCHEMES); a page with a metric of its own passes them in
-    (``label`` is a message id, translated here)."""
+    (``label`` is a message id, translated here). A region is drawn as suppressed where its
+    value is null and its flag is true: the ``<metric>_suppressed`` column if ``metrics`` has
+    one, else ``suppressed``."""
     tr = lambda m, **kw: t(m, lang, **kw)  # noqa: E731
     try:
         joined = _layer(level, scope, store_version(), str(get_settings().geo_dir))
@@ -51,10 +55,12 @@ def choropleth(metrics: pl.DataFrame, level: str, scope: str | None, metric: str
                    "still work. Put provinces, regencies and districts files (any format GDAL "
                    "reads) in the folder named by PANTAU_GEO_DIR.") + f"\n\n{exc}")
         return None
-    values = metrics.select("region_code", pl.col(metric).cast(pl.Float64).alias("value"))
+    flag = next((c for c in (f"{metric}_suppressed", "suppressed") if c in metrics.columns), None)
+    values = metrics.select("region_code", pl.col(metric).cast(pl.Float64).alias("value"),
+                            *([pl.col(flag).fill_null(False).alias("suppressed")] if flag else []))
     title = tr(label or METRIC_LABELS[metric])
     labels = geo.MapLabels(legend_title=title, region=tr("Region"), value=title,
-                           no_data=tr("No data"))
+                           no_data=tr("No data"), suppressed=tr("Suppressed"))
     fmap = geo.build_map(
         joined.frame, values, labels, lang=lang, scheme=scheme or SCHEMES.get(metric, "quantiles"),
         decimals=decimals if decimals is not None else (1 if metric == "rate_per_100k" else 0),

@@ -11,9 +11,11 @@ Two kinds of flag live in ``anomaly_flag``:
   person in the extract, so they leave the store only in internal mode (:func:`record_flags`),
   and every such read is logged. Publicly they appear as counts per region and rule.
 
-Public mode hides small counts of record-level flags at kecamatan and desa level (1 to k−1, with
-complementary cells; see :mod:`data_access.privacy`): "2 underage voters in this desa" could
-point at a person. Counts of region-level flags are never hidden: they describe regions.
+Public mode hides the record-level numbers of a kecamatan or desa that has a small count (1 to
+k−1) in any rule × severity cell or of flagged voters, with complementary regions (see
+:mod:`data_access.privacy`): "2 underage voters in this desa" could point at a person. The same
+regions are hidden in every view (map, rule counts, exports). Counts of region-level flags are
+never hidden: they describe regions.
 
 This module also reads the region-level detector's inputs from the store (already aggregated)
 and replaces the flags of a run in one all-or-nothing write (:func:`replace_flags`).
@@ -32,7 +34,16 @@ from sqlalchemy.engine import Engine
 from data_access import codes, schema, voter_list
 from data_access.access import Actor, audited_read
 from data_access.domain import MAX_VOTERS_PER_TPS
-from data_access.privacy import FINE_LEVELS, suppress
+from data_access.privacy import (
+    FINE_LEVELS,
+    FLAG,
+    hidden_codes,
+    parent_code,
+    sensitive_keys,
+    small,
+    suppress,
+    suppression_k,
+)
 from data_access.query import (
     InvalidQuery,
     check_choice,
@@ -43,7 +54,6 @@ from data_access.query import (
     regions_at,
 )
 from data_access.store import bulk_insert, record_dataset, writing
-from pantau.settings import get_settings
 
 flag = schema.anomaly_flag
 
@@ -56,8 +66,7 @@ MAX_REGION_FLAG_ROWS = 5_000  # the public table is a reading list, not a dump
 ANOMALY_DATASET = "anomalies"
 
 _COUNT = {"flags": pl.Int64}
-
-
+_RECORD_COUNTS = ("anomaly_flags", "record_flags", "flagged_voters")
 
 
 def _is_region_rule() -> sa.ColumnElement[bool]:
@@ -80,23 +89,105 @@ def _filters(scope: str | None, rules: Sequence[str] | None,
     return where
 
 
-def _suppression_k(level: str, mode: str | None) -> int | None:
-    """k for small-cell suppression at ``level``, or None where nothing is hidden (internal mode,
-    or a level coarser than kecamatan). ``mode`` None reads ``PANTAU_MODE``; the dashboard passes
-    it, so that cached results are kept apart per mode."""
-    settings = get_settings()
-    if (mode or settings.mode) == "internal" or level not in FINE_LEVELS:
-        return None
-    return settings.suppression_k
+def _record_counts(level: str, scope: str | None, rules: Sequence[str] | None,
+                   severities: Sequence[str] | None, engine: Engine | None) -> pl.DataFrame:
+    """Per region at ``level`` with record-level flags: record_flags and flagged_voters."""
+    group = flag.c[f"{level}_code"]
+    is_record = flag.c.subject_level == "record"
+    stmt = (sa.select(group.label("region_code"), sa.func.count().label("record_flags"),
+                      sa.func.count(sa.distinct(sa.case((is_record, flag.c.record_id))))
+                      .label("flagged_voters"))
+            .where(*_filters(scope, rules, severities), sa.not_(_is_region_rule()),
+                   group.is_not(None))
+            .group_by(group))
+    return fetch(stmt, engine, {"record_flags": pl.Int64, "flagged_voters": pl.Int64})
 
 
-def _parent(code: pl.Expr) -> pl.Expr:
-    return code.str.replace(r"\.[^.]+$", "")
+def _suppression(level: str, scope: str | None, rules: Sequence[str] | None,
+                 severities: Sequence[str] | None, k: int,
+                 engine: Engine | None) -> pl.DataFrame:
+    """Which regions at ``level`` in ``scope`` have their record-level numbers hidden
+    (region_code, region_name, suppressed).
+
+    A region is judged on every rule × severity × subject cell of its record-level flags (the
+    finest split a public view shows: the rule table of a kecamatan) and on its flagged voters,
+    whatever rules or severities are selected, so every selection hides at least the regions
+    the unfiltered view hides; a selection's own small count of flagged voters hides more (with
+    a complement where one would be alone)."""
+    group = flag.c[f"{level}_code"]
+    cells = fetch(sa.select(group.label("region_code"), sa.func.count().label("flags"))
+                  .where(in_scope(flag, scope), sa.not_(_is_region_rule()), group.is_not(None))
+                  .group_by(group, flag.c.rule_id, flag.c.severity, flag.c.subject_level),
+                  engine, _COUNT)
+    everything = _record_counts(level, scope, None, None, engine)
+    rows = fetch(regions_at(level, scope), engine, {}).sort("region_code").join(
+        everything, on="region_code", how="left", maintain_order="left").with_columns(
+        pl.col("record_flags", "flagged_voters").fill_null(0),
+        _group=parent_code(pl.col("region_code")))
+    small_cell = sensitive_keys(cells, "region_code", ["flags"], k).implode()
+    flags_of = suppress(rows, ["record_flags"], k, group="_group",
+                        sensitive=["record_flags", "flagged_voters"],
+                        primary=pl.col("region_code").is_in(small_cell))
+    if rules is None and severities is None:
+        return flags_of.select("region_code", "region_name", FLAG)
+    selected = _record_counts(level, scope, rules, severities, engine)
+    small_here = selected.filter(small(["record_flags", "flagged_voters"], k))["region_code"]
+    return suppress(rows, ["record_flags"], k, group="_group", sensitive=[],
+                    primary=pl.col("region_code").is_in(
+                        pl.concat([small_here, hidden_codes(flags_of)]).implode()),
+                    ).select("region_code", "region_name", FLAG)
+
+
+def _padding(regions: Sequence[str], rules: Sequence[str] | None,
+             severities: Sequence[str] | None, k: int, engine: Engine | None) -> pl.DataFrame:
+    """The record-level rule × severity × subject cells each hidden region of ``regions`` lists
+    (region_code, rule_id, severity, subject_level), all hidden: the cells its nearest published
+    ancestor lists (the parent if shown, else further up; a kab/kota is always published). A row
+    listed only where the region has flags would tell "at least one" from "none"; rows copied from
+    what the ancestor already publishes tell nothing new."""
+    hidden_under: dict[str | None, set[str]] = {}  # parent → its hidden children
+
+    def hidden(code: str) -> bool:
+        parent = codes.parent_of(code)
+        if parent not in hidden_under:
+            hidden_under[parent] = set(hidden_codes(_suppression(
+                codes.level_of(code), parent, rules, severities, k, engine)))
+        return code in hidden_under[parent]
+
+    ancestor_of = {}
+    for region in regions:
+        ancestor = codes.parent_of(region)
+        while ancestor is not None and codes.level_of(ancestor) in FINE_LEVELS and hidden(ancestor):
+            ancestor = codes.parent_of(ancestor)
+        ancestor_of[region] = ancestor
+    cells = [_rule_cells(a, rules, severities, engine).filter(
+        ~pl.col("rule_id").is_in(list(REGION_RULES))).select(
+        "rule_id", "severity", "subject_level", _ancestor=pl.lit(a, pl.Utf8))
+        for a in sorted(set(ancestor_of.values()), key=str)]
+    schema = {"rule_id": pl.Utf8, "severity": pl.Utf8, "subject_level": pl.Utf8,
+              "_ancestor": pl.Utf8}
+    listed = pl.concat(cells) if cells else pl.DataFrame(schema=schema)
+    return pl.DataFrame({"region_code": list(ancestor_of), "_ancestor": list(ancestor_of.values())},
+                        schema={"region_code": pl.Utf8, "_ancestor": pl.Utf8}).join(
+        listed, on="_ancestor").drop("_ancestor")
+
+
+def _hide(frame: pl.DataFrame, flags: pl.DataFrame, columns: Sequence[str]) -> pl.DataFrame:
+    """Null ``columns`` (and ``flagged_share``) on the flagged rows of ``frame``."""
+    frame = frame.drop(FLAG, strict=False).join(flags.select("region_code", FLAG),
+                                                on="region_code", how="left",
+                                                maintain_order="left")
+    frame = frame.with_columns(pl.col(FLAG).fill_null(False))
+    hidden = [c for c in (*columns, "flagged_share") if c in frame.columns]
+    return frame.with_columns(pl.when(pl.col(FLAG)).then(None).otherwise(pl.col(c)).alias(c)
+                              for c in hidden)
 
 
 def anomalies_by_region(level: str, scope: str | None = None, *,
                         engine: Engine | None = None) -> pl.DataFrame:
-    """Per region: flags (record- and region-level rules at or below the level)."""
+    """Per region: flags (record- and region-level rules at or below the level), record_flags
+    and suppressed (public mode: a kecamatan's or desa's flags are null when its record-level
+    flags are hidden; see :func:`anomaly_map_metrics`)."""
     level = check_level(level)
     scope = check_scope(scope, level)
     group = flag.c[f"{level}_code"]
@@ -110,7 +201,11 @@ def anomalies_by_region(level: str, scope: str | None = None, *,
         names.outerjoin(totals, totals.c.code == names.c.region_code)).order_by(
         names.c.region_code)
     dtypes = {"flags": pl.Int64, "record_flags": pl.Int64}
-    return fetch(stmt, engine, dtypes).with_columns(pl.col(list(dtypes)).fill_null(0))
+    frame = fetch(stmt, engine, dtypes).with_columns(pl.col(list(dtypes)).fill_null(0))
+    k = suppression_k(level)
+    if k is None:
+        return frame.with_columns(pl.lit(False).alias(FLAG))
+    return _hide(frame, _suppression(level, scope, None, None, k, engine), list(dtypes))
 
 
 def anomalies_by_rule(scope: str | None = None, *, engine: Engine | None = None) -> pl.DataFrame:
@@ -126,7 +221,6 @@ def anomalies_by_rule(scope: str | None = None, *, engine: Engine | None = None)
 
 def anomaly_counts(level: str, scope: str | None = None, *, rules: Sequence[str] | None = None,
                    severities: Sequence[str] | None = None,
-                   mode: str | None = None,
                    engine: Engine | None = None) -> pl.DataFrame:
     """Flags per region at ``level`` and rule: region_code, region_name, rule_id, flags,
     suppressed.
@@ -135,9 +229,10 @@ def anomaly_counts(level: str, scope: str | None = None, *, rules: Sequence[str]
     A flag counts in the region that contains its subject, so a kecamatan's flag counts in its
     kab/kota; flags about a region above ``level`` (a kab/kota flag when ``level`` is
     ``district``) have no region at that level and are left out. Only region–rule pairs with at
-    least one flag are listed, and those hidden by small-cell suppression (public mode, kecamatan
-    and desa, record-level rules: ``flags`` null, ``suppressed`` true). Siblings for the
-    complementary cells are the regions with the same parent, per rule.
+    least one flag are listed, except in public mode for a kecamatan or desa whose record-level
+    flags are hidden (:func:`anomaly_map_metrics`): it has a row, ``flags`` null and
+    ``suppressed`` true, for every record-level rule its nearest published ancestor lists, so
+    that a missing row never says "zero". Region-level rules are never hidden.
     """
     level = check_level(level)
     scope = check_scope(scope, level)
@@ -149,35 +244,24 @@ def anomaly_counts(level: str, scope: str | None = None, *, rules: Sequence[str]
     stmt = (sa.select(names.c.region_code, names.c.region_name, totals.c.rule_id, totals.c.flags)
             .select_from(names.join(totals, totals.c.code == names.c.region_code))
             .order_by(names.c.region_code, totals.c.rule_id))
-    frame = fetch(stmt, engine, _COUNT).with_columns(suppressed=pl.lit(False))
-    k = _suppression_k(level, mode)
-    is_record = ~pl.col("rule_id").is_in(list(REGION_RULES))
-    if k is None or frame.filter(is_record).height == 0:
+    frame = fetch(stmt, engine, _COUNT).with_columns(pl.lit(False).alias(FLAG))
+    k = suppression_k(level)
+    if k is None:
         return frame
-    # Suppression needs every sibling, zeros included: fill the grid of the regions whose parent
-    # has a record-level flag, for each record-level rule present.
-    records = frame.filter(is_record).drop("suppressed")
-    parents = records.select(_parent(pl.col("region_code"))).to_series().unique()
-    siblings = fetch(regions_at(level, scope), engine, {}).filter(
-        _parent(pl.col("region_code")).is_in(parents.implode()))
-    grid = (siblings.join(records.select("rule_id").unique(), how="cross")
-            .join(records.select("region_code", "rule_id", "flags"),
-                  on=["region_code", "rule_id"], how="left")
-            .with_columns(pl.col("flags").fill_null(0),
-                          _group=_parent(pl.col("region_code")) + "|" + pl.col("rule_id")))
-    hidden = suppress(grid, ["flags"], k, group="_group").filter(
-        (pl.col("flags") > 0) | pl.col("flags_suppressed"))
-    return pl.concat([
-        frame.filter(~is_record),
-        hidden.select("region_code", "region_name", "rule_id", "flags",
-                      suppressed=pl.col("flags_suppressed")),
-    ]).sort("region_code", "rule_id")
+    hidden = _suppression(level, scope, rules, severities, k, engine).filter(FLAG)
+    is_record = ~pl.col("rule_id").is_in(list(REGION_RULES))
+    shown = frame.filter(~is_record | ~pl.col("region_code").is_in(
+        hidden["region_code"].implode()))
+    padding = _padding(hidden["region_code"].to_list(), rules, severities, k, engine)
+    grid = hidden.join(padding.select("region_code", "rule_id").unique(), on="region_code").select(
+        "region_code", "region_name", "rule_id", pl.lit(None, pl.Int64).alias("flags"),
+        pl.lit(True).alias(FLAG))
+    return pl.concat([shown, grid]).sort("region_code", "rule_id")
 
 
 def anomaly_map_metrics(level: str, scope: str | None = None, *,
                         rules: Sequence[str] | None = None,
                         severities: Sequence[str] | None = None, election: str = "pemilu2024",
-                        mode: str | None = None,
                         engine: Engine | None = None) -> pl.DataFrame:
     """Per region at ``level``: anomaly_flags (all selected flags), region_flags, record_flags,
     flagged_voters, voters (DPT) and flagged_share.
@@ -186,9 +270,10 @@ def anomaly_map_metrics(level: str, scope: str | None = None, *,
     row (``subject_level = 'record'``), so a row that trips two rules is one voter; group flags
     (a crowded family card, an overfull TPS) are counted in ``record_flags`` only.
     ``flagged_share`` = flagged_voters ÷ DPT, null where the DPT is unknown or zero.
-    ``suppressed``: public mode hid this kecamatan's or desa's record-derived numbers (fewer than
-    k flagged voters, or a complementary cell among the regions with the same parent); they are
-    null then, and only region_flags and voters remain.
+    ``suppressed``: public mode hid this kecamatan's or desa's record-derived numbers (a small
+    count in any rule × severity cell or of flagged voters, or a complementary region among those
+    with the same parent; :mod:`data_access.privacy`); they are null then, and only region_flags
+    and voters remain.
     """
     level = check_level(level)
     scope = check_scope(scope, level)
@@ -218,32 +303,22 @@ def anomaly_map_metrics(level: str, scope: str | None = None, *,
         "region_code", pl.col("voters_total").alias("voters"))
     frame = frame.join(dpt, on="region_code", how="left").with_columns(
         flagged_share=pl.when(pl.col("voters") > 0)
-        .then(pl.col("flagged_voters") / pl.col("voters").cast(pl.Float64)),
-        suppressed=pl.lit(False))
-    k = _suppression_k(level, mode)
+        .then(pl.col("flagged_voters") / pl.col("voters").cast(pl.Float64)))
+    k = suppression_k(level)
     if k is None:
-        return frame
-    # The person count decides (flagged voters, or the record-level flags where no single voter
-    # is flagged); a hidden region hides every number that includes its record-level flags.
-    sensitive = (pl.when(pl.col("flagged_voters") > 0).then(pl.col("flagged_voters"))
-                 .otherwise(pl.col("record_flags")))
-    hidden = suppress(frame.with_columns(_sensitive=sensitive,
-                                         _group=_parent(pl.col("region_code"))),
-                      ["_sensitive"], k, group="_group")["_sensitive_suppressed"]
-    return frame.with_columns(suppressed=hidden).with_columns(
-        pl.when(~pl.col("suppressed")).then(pl.col(c)).alias(c)
-        for c in ("anomaly_flags", "record_flags", "flagged_voters", "flagged_share"))
+        return frame.with_columns(pl.lit(False).alias(FLAG))
+    return _hide(frame, _suppression(level, scope, rules, severities, k, engine),
+                 _RECORD_COUNTS)
 
 
 def anomaly_totals(scope: str | None = None, *, rules: Sequence[str] | None = None,
                    severities: Sequence[str] | None = None, election: str = "pemilu2024",
-                   mode: str | None = None,
                    engine: Engine | None = None) -> dict[str, object]:
     """The scope's own row of :func:`anomaly_map_metrics` (its numbers among its siblings, so
     a hidden kecamatan is hidden here too); for Indonesia, the sum over provinces."""
     if scope is None:
         frame = anomaly_map_metrics("province", None, rules=rules, severities=severities,
-                                    election=election, mode=mode, engine=engine)
+                                    election=election, engine=engine)
         counts = ["anomaly_flags", "region_flags", "record_flags", "flagged_voters"]
         row: dict[str, object] = {c: int(frame[c].sum()) for c in counts}
         voters = frame["voters"].sum() if frame["voters"].null_count() < frame.height else None
@@ -253,36 +328,55 @@ def anomaly_totals(scope: str | None = None, *, rules: Sequence[str] | None = No
         return row
     scope = codes.normalize(scope)
     frame = anomaly_map_metrics(codes.level_of(scope), codes.parent_of(scope), rules=rules,
-                                severities=severities, election=election, mode=mode,
-                                engine=engine)
+                                severities=severities, election=election, engine=engine)
     mine = frame.filter(pl.col("region_code") == scope)
     if mine.height == 0:
         raise InvalidQuery(f"region {scope} is not in the store")
     return mine.row(0, named=True)
 
 
-def anomaly_rule_counts(scope: str | None = None, *, rules: Sequence[str] | None = None,
-                        severities: Sequence[str] | None = None,
-                        mode: str | None = None,
-                        engine: Engine | None = None) -> pl.DataFrame:
-    """Flags per rule, severity and subject level in ``scope``: rule_id, severity,
-    subject_level, flags, suppressed. When the scope is a kecamatan, public mode hides small
-    counts of record-level rules (the rows of this table are each other's complements)."""
-    scope = check_scope(scope, "polling_station")
+def _rule_cells(scope: str | None, rules: Sequence[str] | None,
+                severities: Sequence[str] | None, engine: Engine | None) -> pl.DataFrame:
     stmt = (sa.select(flag.c.rule_id, flag.c.severity, flag.c.subject_level,
                       sa.func.count().label("flags"))
             .where(*_filters(scope, rules, severities))
             .group_by(flag.c.rule_id, flag.c.severity, flag.c.subject_level)
             .order_by(sa.desc("flags"), flag.c.rule_id, flag.c.severity))
-    frame = fetch(stmt, engine, _COUNT).with_columns(suppressed=pl.lit(False))
-    k = None if scope is None else _suppression_k(codes.level_of(scope), mode)
+    return fetch(stmt, engine, _COUNT)
+
+
+def anomaly_rule_counts(scope: str | None = None, *, rules: Sequence[str] | None = None,
+                        severities: Sequence[str] | None = None,
+                        engine: Engine | None = None) -> pl.DataFrame:
+    """Flags per rule, severity and subject level in ``scope``: rule_id, severity,
+    subject_level, flags, suppressed. When the scope is a kecamatan or a desa, public mode hides
+    the counts of record-level rules: all of them where the scope's record-level numbers are
+    hidden among its siblings (:func:`anomaly_map_metrics`), else any small one with a
+    complement (the rows of this table are each other's complements; none is small when the
+    scope is shown, as its cells were judged)."""
+    scope = check_scope(scope, "polling_station")
+    frame = _rule_cells(scope, rules, severities, engine).with_columns(pl.lit(False).alias(FLAG))
+    level = None if scope is None else codes.level_of(scope)
+    k = None if level is None else suppression_k(level)
     is_record = ~pl.col("rule_id").is_in(list(REGION_RULES))
-    if k is None or frame.filter(is_record).height == 0:
+    if k is None:
         return frame
-    hidden = suppress(frame.filter(is_record).drop("suppressed"), ["flags"], k).rename(
-        {"flags_suppressed": "suppressed"})
-    return pl.concat([frame.filter(~is_record), hidden.select(frame.columns)]).sort(
-        pl.col("flags").fill_null(0), "rule_id", "severity", descending=[True, False, False])
+    parent = codes.parent_of(scope)
+    whole = scope in set(hidden_codes(_suppression(level, parent, rules, severities, k, engine)))
+    records = frame.filter(is_record)
+    if whole:
+        # Its own cells and every cell its nearest published ancestor lists, hidden (_padding).
+        around = _padding([scope], rules, severities, k, engine)
+        records = pl.concat([records.select("rule_id", "severity", "subject_level"),
+                             around.select("rule_id", "severity", "subject_level")]).unique(
+        ).with_columns(pl.lit(None, pl.Int64).alias("flags"), pl.lit(True).alias(FLAG))
+    elif records.height == 0:
+        return frame
+    else:
+        records = suppress(records.drop(FLAG), ["flags"], k).select(frame.columns)
+    return pl.concat([frame.filter(~is_record), records]).sort(
+        pl.col("flags").fill_null(0), "rule_id", "severity", "subject_level",
+        descending=[True, False, False, False])
 
 
 def region_flags(scope: str | None = None, *, rules: Sequence[str] | None = None,

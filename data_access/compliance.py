@@ -18,6 +18,7 @@ from sqlalchemy.engine import Engine
 from data_access import schema
 from data_access.codes import level_of, parent_of
 from data_access.domain import ELECTIONS, STAGE_KEYS, SUPERVISOR_BODIES
+from data_access.privacy import FLAG, parent_code, small, suppress, suppression_k
 from data_access.query import check_choice, check_level, check_scope, fetch, in_scope, regions_at
 
 ob = schema.report_obligation
@@ -105,7 +106,13 @@ def compliance_by_region(level: str, scope: str | None = None, election: str = "
         *[totals.c[c] for c in COUNT_DTYPES],
     ).select_from(names.outerjoin(totals, totals.c.code == names.c.region_code)).order_by(
         names.c.region_code)
-    return _with_rates(fetch(stmt, engine, COUNT_DTYPES))
+    frame = _with_rates(fetch(stmt, engine, COUNT_DTYPES))
+    k = _desa_k(level)
+    if k is None:
+        return frame.with_columns(pl.lit(False).alias(FLAG))
+    filters = ComplianceFilter(election=election, stage=stage, body=body, due_from=due_from,
+                               due_until=due_until)
+    return _hide(frame, _desa_suppression(scope, filters, k, engine))
 
 
 def compliance_by(dimension: str, scope: str | None = None, election: str = "pemilu2024",
@@ -203,10 +210,13 @@ def staffing_summary(scope: str | None = None, *, engine: Engine | None = None) 
 # siblings, and staffing gaps. They read the same two sources as the functions above (rollup at
 # kecamatan level and above, base tables per desa), with one addition for privacy: per desa the
 # cells also count the supervisors behind them. A desa is one PKD and a few PTPS — named,
-# known people in their village — so in the public mode a desa cell with fewer than k
-# supervisors is suppressed (UU 27/2022; DOMAIN.md "suppress small cells at fine levels"). Cells
-# above desa level describe bodies (Panwascam, Bawaslu Kab/Kota …), which are public
-# institutions accountable for their reporting, and are never suppressed.
+# known people in their village — so in the public mode desa cells are suppressed
+# (data_access.privacy; UU 27/2022; DOMAIN.md "suppress small cells at fine levels"): a desa is
+# hidden when any of its counts, or the supervisors behind them, is between 1 and k−1 in any
+# split the page offers (supervisor level × stage). The split matters: the PKD is one person,
+# and "all supervisors" minus "PTPS only" would otherwise be the PKD's own record. Cells above
+# desa level describe bodies (Panwascam, Bawaslu Kab/Kota …), which are public institutions
+# accountable for their reporting, and are never suppressed.
 
 MATRIX_DIMENSIONS = ("stage", "week")
 RATE_COLUMNS = ("rate", "on_time_rate")
@@ -254,34 +264,49 @@ def _grouped(level: str, scope: str | None, filters: ComplianceFilter,
             .group_by(*keys).subquery())
 
 
-def _suppress(frame: pl.DataFrame, min_supervisors: int | None, within: str | None) -> pl.DataFrame:
-    """Hide the counts and rates of cells with fewer than ``min_supervisors`` people, plus one more
-    cell wherever exactly one was hidden in a group (``within`` a stage or week column), since the
-    scope's total minus the others would otherwise reveal it (complementary suppression)."""
-    frame = frame.with_columns(suppressed=pl.lit(False))
-    if not min_supervisors or frame["supervisors"].null_count() == frame.height:
-        return frame
-    small = pl.col("supervisors").is_not_null() & (pl.col("supervisors") < min_supervisors)
-    frame = frame.with_columns(suppressed=small)
-    group = [within] if within else []
-    ordinal = pl.int_range(pl.len())
-    candidates = (
-        frame.with_row_index("_row")
-        .filter(pl.col("expected") > 0)
-        .with_columns(
-            hidden=pl.col("suppressed").sum().over(group) if group else pl.col("suppressed").sum(),
-        )
-        .filter(pl.col("hidden") == 1, ~pl.col("suppressed"))
-        .sort("supervisors", "region_code")
-    )
-    if candidates.height:
-        first = (candidates.with_columns(pos=ordinal.over(group) if group else ordinal)
-                 .filter(pl.col("pos") == 0)["_row"])
-        frame = frame.with_row_index("_row").with_columns(
-            suppressed=pl.col("suppressed") | pl.col("_row").is_in(first.implode())).drop("_row")
-    hide = [*COUNT_DTYPES, *RATE_COLUMNS]
-    return frame.with_columns(
-        pl.when(pl.col("suppressed")).then(None).otherwise(pl.col(c)).alias(c) for c in hide)
+SUPPRESSED_COLUMNS = (*COUNT_DTYPES, "supervisors")
+
+
+def _desa_k(level: str) -> int | None:
+    """k for compliance cells at ``level``: desa only (see the comment above)."""
+    return suppression_k(level) if level == "village" else None
+
+
+def _desa_suppression(scope: str | None, filters: ComplianceFilter, k: int,
+                      engine: Engine | None, primary: pl.Expr | None = None) -> pl.DataFrame:
+    """Which desa in ``scope`` are hidden (region_code, suppressed): any count or supervisor
+    count between 1 and k−1 in any supervisor level × stage cell of the desa. Only the election
+    and the due dates of ``filters`` apply (the body and stage are the split), so every view of
+    the same period hides the same desa. ``primary`` hides more desa (a view's own small cells),
+    with complements where one would be alone."""
+    base = ComplianceFilter(election=filters.election, due_from=filters.due_from,
+                            due_until=filters.due_until)
+    src = _source("village", scope)
+    code = ob.c.village_code
+    cells = fetch(
+        sa.select(code.label("region_code"), ob.c.body, ob.c.stage, *src.counts,
+                  sa.func.count(sa.distinct(ob.c.supervisor_id)).label("supervisors"))
+        .select_from(src.from_).where(*base.clauses(ob, scope), code.is_not(None))
+        .group_by(code, ob.c.body, ob.c.stage), engine, _PAGE_DTYPES)
+    judged = cells.group_by("region_code").agg(
+        pl.col("expected").sum(), small(list(SUPPRESSED_COLUMNS), k).any().alias("_small"))
+    rows = fetch(regions_at("village", scope), engine, {}).sort("region_code").join(
+        judged, on="region_code", how="left", maintain_order="left").with_columns(
+        pl.col("expected").fill_null(0), pl.col("_small").fill_null(False))
+    hide = pl.col("_small") if primary is None else pl.col("_small") | primary
+    return suppress(rows, ["expected"], k, group=parent_code(pl.col("region_code")),
+                    sensitive=[], primary=hide).select("region_code", "region_name", FLAG)
+
+
+def _hide(frame: pl.DataFrame, flags: pl.DataFrame) -> pl.DataFrame:
+    """Null the counts, supervisors and rates of the flagged rows of ``frame``."""
+    frame = frame.drop(FLAG, strict=False).join(flags.select("region_code", FLAG),
+                                                on="region_code", how="left",
+                                                maintain_order="left")
+    frame = frame.with_columns(pl.col(FLAG).fill_null(False))
+    hidden = [c for c in (*SUPPRESSED_COLUMNS, *RATE_COLUMNS) if c in frame.columns]
+    return frame.with_columns(pl.when(pl.col(FLAG)).then(None).otherwise(pl.col(c)).alias(c)
+                              for c in hidden)
 
 
 _PAGE_DTYPES = {**COUNT_DTYPES, "supervisors": pl.Int64, "week": pl.Date}
@@ -289,12 +314,11 @@ _PAGE_DTYPES = {**COUNT_DTYPES, "supervisors": pl.Int64, "week": pl.Date}
 
 def region_compliance(level: str, scope: str | None = None,
                       filters: ComplianceFilter = ALL_REPORTS, *,
-                      min_supervisors: int | None = None,
                       engine: Engine | None = None) -> pl.DataFrame:
     """Every region at ``level`` in ``scope`` (regions without obligations too, with zero
     counts and no rate): expected, filed, on_time, late, missing, rate, on_time_rate,
-    supervisors (per desa only) and suppressed. ``min_supervisors`` (public mode: k) hides desa
-    cells behind fewer people."""
+    supervisors (per desa only) and suppressed. In public mode desa cells are suppressed (null
+    counts, supervisors and rates; see the comment above)."""
     level = check_level(level)
     scope = check_scope(scope, level)
     totals = _grouped(level, scope, filters, None)
@@ -306,16 +330,23 @@ def region_compliance(level: str, scope: str | None = None,
     ).select_from(names.outerjoin(totals, totals.c.code == names.c.region_code)).order_by(
         names.c.region_code)
     frame = _with_rates(fetch(stmt, engine, _PAGE_DTYPES))
-    return _suppress(frame, min_supervisors, None)
+    k = _desa_k(level)
+    if k is None:
+        return frame.with_columns(pl.lit(False).alias(FLAG))
+    return _hide(frame, _desa_suppression(scope, filters, k, engine))
 
 
 def compliance_matrix(level: str, scope: str | None = None, dimension: str = "stage",
                       filters: ComplianceFilter = ALL_REPORTS, *,
-                      min_supervisors: int | None = None,
                       engine: Engine | None = None) -> pl.DataFrame:
     """Region × stage (or × the week reports were due, Monday start): the heat map's cells. Only
     cells with obligations are returned; columns as :func:`region_compliance` plus ``stage`` or
-    ``week``."""
+    ``week``.
+
+    In public mode a desa hidden by :func:`region_compliance`, or with a small cell here, has
+    every cell hidden, and one cell for each column its siblings have (a missing cell would
+    say "zero"): a region's cells add up to its total, so one shown cell beside hidden ones, or
+    one hidden cell in a column, could be worked out."""
     level = check_level(level)
     scope = check_scope(scope, level)
     check_choice("dimension", dimension, MATRIX_DIMENSIONS)
@@ -328,19 +359,32 @@ def compliance_matrix(level: str, scope: str | None = None, dimension: str = "st
     ).select_from(names.join(totals, totals.c.code == names.c.region_code)).order_by(
         names.c.region_code, totals.c[dimension])
     frame = _with_rates(fetch(stmt, engine, _PAGE_DTYPES))
-    return _suppress(frame, min_supervisors, dimension)
-
-
-def _parent(code: pl.Expr) -> pl.Expr:
-    """The parent code of a dotted code ('' for a province: all provinces are siblings)."""
-    return code.str.extract(r"^(.*)\.[^.]+$", 1).fill_null("")
+    k = _desa_k(level)
+    if k is None:
+        return frame.with_columns(pl.lit(False).alias(FLAG))
+    small_here = frame.filter(small(list(SUPPRESSED_COLUMNS), k))["region_code"].unique()
+    flags = _desa_suppression(scope, filters, k, engine,
+                              primary=pl.col("region_code").is_in(small_here.implode()))
+    hidden = flags.filter(FLAG).with_columns(_group=parent_code(pl.col("region_code")))
+    shown = frame.join(hidden, on="region_code", how="anti").with_columns(
+        pl.lit(False).alias(FLAG))
+    # Every hidden desa gets a (hidden) cell in every column its sibling group has.
+    columns = frame.select(dimension, _group=parent_code(pl.col("region_code"))).unique()
+    grid = (hidden.join(columns, on="_group")
+            .select("region_code", "region_name", dimension,
+                    *[pl.lit(None, dtype).alias(c) for c, dtype in _PAGE_DTYPES.items()
+                      if c in SUPPRESSED_COLUMNS],
+                    *[pl.lit(None, pl.Float64).alias(c) for c in RATE_COLUMNS],
+                    pl.lit(True).alias(FLAG)))
+    return pl.concat([shown, grid.select(shown.columns)], how="vertical_relaxed").sort(
+        "region_code", dimension)
 
 
 def sibling_gap(frame: pl.DataFrame, column: str = "rate") -> pl.DataFrame:
     """Add, per region, the median ``column`` of its siblings (same parent, itself excluded),
     the gap to it and its rank among them (1 = lowest). Regions without a value get none."""
     valued = frame.filter(pl.col(column).is_not_null()).select(
-        "region_code", pl.col(column).alias("_value"), _parent(pl.col("region_code")).alias("_p"))
+        "region_code", pl.col(column).alias("_value"), parent_code(pl.col("region_code")).alias("_p"))
     others = (
         valued.join(valued, on="_p", suffix="_other")
         .filter(pl.col("region_code") != pl.col("region_code_other"))
@@ -357,19 +401,16 @@ def sibling_gap(frame: pl.DataFrame, column: str = "rate") -> pl.DataFrame:
 
 def least_compliant(level: str, scope: str | None = None,
                     filters: ComplianceFilter = ALL_REPORTS, n: int = 10, *,
-                    min_supervisors: int | None = None,
                     engine: Engine | None = None) -> pl.DataFrame:
     """The ``n`` regions at ``level`` with the lowest filing rate, lowest first, with their
     sibling comparison (:func:`sibling_gap`), ``trend`` — the rate per stage in the order of the
     stages (a list, for a sparkline) — and ``trend_change``, the last stage's rate minus the
     first's. Regions with nothing expected (or suppressed) have no rate and are not ranked."""
     n = max(1, min(int(n), 100))
-    regions = sibling_gap(region_compliance(level, scope, filters,
-                                            min_supervisors=min_supervisors, engine=engine))
+    regions = sibling_gap(region_compliance(level, scope, filters, engine=engine))
     worst = (regions.filter(pl.col("rate").is_not_null())
              .sort(["rate", "region_code"]).head(n))
-    cells = compliance_matrix(level, scope, "stage", filters, min_supervisors=min_supervisors,
-                              engine=engine)
+    cells = compliance_matrix(level, scope, "stage", filters, engine=engine)
     order = {key: i for i, key in enumerate(STAGE_KEYS)}
     trend = (
         cells.filter(pl.col("region_code").is_in(worst["region_code"].implode()),

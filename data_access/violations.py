@@ -7,6 +7,13 @@ Where a case sits: a case carries the region of the body that handles it (Bawasl
 a Panwascam or a PKD) and that region's ancestors. A per-region count at a level therefore only
 holds the cases handled at or below that level; :func:`violations_table` adds one row per higher
 handling level, so that a table's rows always add up to the headline for its scope.
+
+Public mode hides small counts per kecamatan and desa (:mod:`data_access.privacy`): a case points
+at a reported person. A region is judged by every split the public can ask of it (source,
+status, category, stage and reported party of its cases, with their forwarded and overdue
+counts), so that no filter of the page reveals a small part of a shown region, and the hidden
+regions are the same in every view of the same cases (:func:`violations_by_region`,
+:func:`violations_table`, the map, the exports).
 """
 
 from __future__ import annotations
@@ -19,6 +26,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from data_access import schema
+from data_access.codes import LEVELS
 from data_access.domain import (
     CASE_CATEGORIES,
     CASE_SOURCES,
@@ -29,6 +37,14 @@ from data_access.domain import (
     REGISTRATION,
     REPORTED_PARTIES,
     STAGE_KEYS,
+)
+from data_access.privacy import (
+    FINE_LEVELS,
+    FLAG,
+    parent_code,
+    small,
+    suppress,
+    suppression_k,
 )
 from data_access.query import (
     InvalidQuery,
@@ -162,12 +178,9 @@ def _voters(level: str, scope: str | None) -> sa.Subquery:
             .where(in_scope(ps, scope)).group_by(group).subquery())
 
 
-def violations_by_region(level: str, scope: str | None = None, filters: CaseFilter = CaseFilter(),
-                         *, engine: Engine | None = None) -> pl.DataFrame:
-    """Per region: cases, registered, violations, forwarded, voters (DPT) and cases per 100,000
-    voters. A case counts in a region at ``level`` when it was handled at or below that level."""
-    level = check_level(level)
-    scope = check_scope(scope, level)
+def _region_counts(level: str, scope: str | None, filters: CaseFilter,
+                   engine: Engine | None) -> pl.DataFrame:
+    """Per region at ``level`` in ``scope``, before any suppression: counts, voters, rate."""
     group = case.c[f"{level}_code"]
     totals = (sa.select(group.label("code"), *_counts()).where(*filters.clauses(scope),
                                                               group.is_not(None))
@@ -185,6 +198,103 @@ def violations_by_region(level: str, scope: str | None = None, filters: CaseFilt
     return frame.with_columns(pl.col(list(COUNT_DTYPES)).fill_null(0)).with_columns(
         rate_per_100k=pl.when(pl.col("voters") > 0)
         .then(pl.col("cases") * 100_000 / pl.col("voters").cast(pl.Float64)))
+
+
+# What the public can split a region's cases by: the page's filters (source, status — which
+# carries registration and finding —, category), the shared stage filter and the reported party.
+# A region is judged on every cell of this split, so each filtered view of a shown region is a
+# sum of counts that are 0 or at least k, and never small itself.
+_SPLITS = ("source", "status", "category", "stage", "reported_party")
+_CELL_COUNTS = ("cases", "forwarded", "overdue")
+SUPPRESSED_COLUMNS = (*COUNT_DTYPES, "overdue")
+
+
+def _split_cells(level: str, scope: str | None, filters: CaseFilter, as_of: date,
+                 engine: Engine | None) -> pl.DataFrame:
+    """Cases per region at ``level`` and per split value (``_SPLITS``), with forwarded and
+    overdue counts; ``handled`` rows count the cases a kecamatan's own Panwascam handles (no
+    desa), which sit beside its desa whenever the parent is itself a fine level. Only the
+    election and the received dates of ``filters`` apply: the other filters are the splits."""
+    base = CaseFilter(election=filters.election, received_from=filters.received_from,
+                      received_until=filters.received_until)
+    own = case.c[f"{level}_code"]
+    parent_level = LEVELS[LEVELS.index(level) - 1]
+    if parent_level in FINE_LEVELS:
+        parent = case.c[f"{parent_level}_code"]
+        key, present = sa.func.coalesce(own, parent), sa.or_(own.is_not(None),
+                                                             parent.is_not(None))
+    else:
+        key, present = own, own.is_not(None)
+    handled = own.is_(None)
+    splits = [status_expression().label("status") if name == "status"
+              else case.c[name].label(name) for name in _SPLITS]
+    stmt = (sa.select(key.label("region_code"), handled.label("handled"), *splits,
+                      sa.func.count().label("cases"),
+                      sa.func.sum(sa.case((case.c.forwarded_to.is_not(None), 1), else_=0))
+                      .label("forwarded"),
+                      sa.func.sum(sa.case((overdue_condition(as_of), 1), else_=0))
+                      .label("overdue"))
+            .where(*base.clauses(scope), present)
+            .group_by(key, handled, *splits))
+    return fetch(stmt, engine, {"handled": pl.Boolean, "cases": pl.Int64, "forwarded": pl.Int64,
+                                "overdue": pl.Int64})
+
+
+def _suppression(level: str, scope: str | None, filters: CaseFilter, as_of: date, k: int,
+                 engine: Engine | None, hidden: pl.DataFrame | None = None) -> pl.DataFrame:
+    """Which rows of the sibling groups under ``scope`` are hidden: region_code, handled,
+    suppressed. ``hidden`` (the same shape) are rows another view already hides; they stay
+    hidden here, so that no two views of the same cases hide different rows of a group."""
+    cells = _split_cells(level, scope, filters, as_of, engine)
+    judged = cells.group_by("region_code", "handled").agg(
+        pl.col("cases").sum(),
+        small(_CELL_COUNTS, k).any().alias("_small"))
+    regions = fetch(regions_at(level, scope), engine, {}).select(
+        "region_code", handled=pl.lit(False))
+    rows = pl.concat([regions, judged.filter("handled").select("region_code", "handled")]).sort(
+        "region_code", "handled")  # a fixed order: the complement among equals is the first
+    rows = rows.join(judged, on=["region_code", "handled"], how="left",
+                     maintain_order="left").with_columns(
+        pl.col("cases").fill_null(0), pl.col("_small").fill_null(False),
+        # a handled row is a part of its kecamatan, beside the kecamatan's desa
+        _group=pl.when("handled").then(pl.col("region_code"))
+        .otherwise(parent_code(pl.col("region_code"))))
+    primary = pl.col("_small")
+    if hidden is not None:
+        rows = rows.join(hidden.rename({FLAG: "_before"}), on=["region_code", "handled"],
+                         how="left", maintain_order="left")
+        primary = primary | pl.col("_before").fill_null(False)
+    return suppress(rows, ["cases"], k, group="_group", sensitive=[], primary=primary).select(
+        "region_code", "handled", FLAG)
+
+
+def _hide(frame: pl.DataFrame, flags: pl.DataFrame) -> pl.DataFrame:
+    """Null the counts and rate of the flagged region rows of ``frame``."""
+    frame = frame.drop(FLAG, strict=False).join(
+        flags.filter(~pl.col("handled")).select("region_code", FLAG), on="region_code",
+        how="left", maintain_order="left").with_columns(pl.col(FLAG).fill_null(False))
+    hidden = [c for c in (*SUPPRESSED_COLUMNS, "rate_per_100k") if c in frame.columns]
+    return frame.with_columns(pl.when(pl.col(FLAG)).then(None).otherwise(pl.col(c)).alias(c)
+                              for c in hidden)
+
+
+def _cut_off(filters: CaseFilter, engine: Engine | None) -> date:
+    return latest_received(filters.election, engine=engine) or date.today()
+
+
+def violations_by_region(level: str, scope: str | None = None, filters: CaseFilter = CaseFilter(),
+                         *, engine: Engine | None = None) -> pl.DataFrame:
+    """Per region: cases, registered, violations, forwarded, voters (DPT), cases per 100,000
+    voters and ``suppressed``. A case counts in a region at ``level`` when it was handled at or
+    below that level. In public mode a suppressed kecamatan or desa has null counts and rate
+    (:mod:`data_access.privacy`); its voters stay."""
+    level = check_level(level)
+    scope = check_scope(scope, level)
+    frame = _region_counts(level, scope, filters, engine)
+    k = suppression_k(level)
+    if k is None:
+        return frame.with_columns(pl.lit(False).alias(FLAG))
+    return _hide(frame, _suppression(level, scope, filters, _cut_off(filters, engine), k, engine))
 
 
 def violations_summary(scope: str | None = None, filters: CaseFilter = CaseFilter(), *,
@@ -349,16 +459,21 @@ def violations_table(level: str, scope: str | None = None, filters: CaseFilter =
     :func:`violations_summary`. Columns: region_code, region_name, handled_at (null for a region
     row; the handling level — 'province', 'regency', 'district' — for the others, whose code is
     the scope's and whose name is null), cases, registered, violations, forwarded, overdue (see
-    :func:`overdue_condition`, as of ``as_of``, default the data's cut-off), voters, rate_per_100k.
+    :func:`overdue_condition`, as of ``as_of``, default the data's cut-off), voters, rate_per_100k
+    and suppressed.
 
     A Bawaslu Provinsi case has no kab/kota, so on a map of kab/kota it cannot be coloured in; the
-    'handled at' rows keep it in the table instead of silently dropping it."""
+    'handled at' rows keep it in the table instead of silently dropping it. In public mode the
+    kecamatan and desa rows hidden by :func:`violations_by_region` are hidden here too, and so is
+    a 'handled by Panwaslu Kecamatan' row beside desa when it holds a small count (then the rows
+    no longer add up to the headline: the hidden rows hold the difference)."""
     level = check_level(level)
     scope = check_scope(scope, level)
-    as_of = as_of or latest_received(filters.election, engine=engine) or date.today()
+    cut_off = _cut_off(filters, engine)
+    as_of = as_of or cut_off
     overdue = sa.func.sum(sa.case((overdue_condition(as_of), 1), else_=0)).label("overdue")
     group = case.c[f"{level}_code"]
-    regions = violations_by_region(level, scope, filters, engine=engine)
+    regions = _region_counts(level, scope, filters, engine)
     late = fetch(sa.select(group.label("region_code"), overdue)
                  .where(*filters.clauses(scope), group.is_not(None)).group_by(group),
                  engine, {"overdue": pl.Int64})
@@ -368,13 +483,37 @@ def violations_table(level: str, scope: str | None = None, filters: CaseFilter =
                   .order_by(handled), engine, TABLE_DTYPES)
     rows = (regions.join(late, on="region_code", how="left")
             .with_columns(pl.col("overdue").fill_null(0), handled_at=pl.lit(None, pl.Utf8)))
+    k = suppression_k(level)
+    fine_handled = LEVELS[LEVELS.index(level) - 1] if level != "province" else None
+    if k is not None and fine_handled in FINE_LEVELS and fine_handled not in set(
+            above["handled_at"]):
+        # Public mode lists the Panwascam row beside desa even at zero: were it listed only when
+        # it holds cases, a suppressed row would still say "at least one".
+        above = pl.concat([above, pl.DataFrame(
+            [{"handled_at": fine_handled, **dict.fromkeys((*COUNT_DTYPES, "overdue"), 0)}],
+            schema=above.schema)])
     order = {name: i for i, name in enumerate(("province", "regency", "district", "village"))}
     above = above.sort(pl.col("handled_at").replace_strict(order, return_dtype=pl.Int64)).select(
         pl.lit(scope, pl.Utf8).alias("region_code"), pl.lit(None, pl.Utf8).alias("region_name"),
         *[pl.col(c) for c in (*COUNT_DTYPES, "overdue")], pl.lit(None, pl.Int64).alias("voters"),
         pl.lit(None, pl.Float64).alias("rate_per_100k"), "handled_at")
+    if k is None:
+        rows, above = (f.with_columns(pl.lit(False).alias(FLAG)) for f in (rows, above))
+    else:
+        flags = _suppression(level, scope, filters, cut_off, k, engine)
+        if as_of != cut_off:  # the overdue column differs from the other views': judge it too
+            flags = _suppression(level, scope, filters, as_of, k, engine, hidden=flags)
+        rows = _hide(rows, flags)
+        # The handled rows beside desa (Panwascam cases) are hidden where any kecamatan's is.
+        hide_handled = fine_handled in FINE_LEVELS and bool(
+            flags.filter(pl.col("handled") & pl.col(FLAG)).height)
+        above = above.with_columns(
+            (pl.lit(hide_handled) & (pl.col("handled_at") == fine_handled)).alias(FLAG))
+        above = above.with_columns(
+            pl.when(pl.col(FLAG)).then(None).otherwise(pl.col(c)).alias(c)
+            for c in SUPPRESSED_COLUMNS)
     columns = ["region_code", "region_name", "handled_at", *COUNT_DTYPES, "overdue", "voters",
-               "rate_per_100k"]
+               "rate_per_100k", FLAG]
     return pl.concat([rows.select(columns), above.select(columns)], how="vertical_relaxed")
 
 

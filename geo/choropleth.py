@@ -3,7 +3,10 @@
 Colours are ColorBrewer sequential palettes (YlGnBu by default, Blues as an alternative): safe for
 the common colour-vision deficiencies and monotonic in lightness, so the order of classes still
 reads on a greyscale print or a washed-out projector. Regions without a value are hatched grey,
-which no class colour resembles even in greyscale. Every feature carries its region code in
+which no class colour resembles even in greyscale; regions whose value the public mode suppressed
+(a small count, see ``data_access.privacy``) are cross-hatched in a darker grey with their own
+legend entry, so a hidden count never reads as zero or as missing data. Every feature carries its
+region code in
 ``properties.code`` so a click can drill down (see :func:`clicked_region_code`).
 UI words come from the caller (the dashboard's catalogue); numbers go through pantau.formatting.
 """
@@ -52,11 +55,17 @@ PALETTES: dict[str, dict[int, list[str]]] = {
     },
 }
 NO_DATA_FILL = "url(#pantau-no-data) #d9d9d9"  # SVG paint with a plain-grey fallback
+SUPPRESSED_FILL = "url(#pantau-suppressed) #969696"
 _HATCH_DEFS = (
     '<svg id="pantau-no-data-defs" width="0" height="0" style="position:absolute">'
     '<defs><pattern id="pantau-no-data" patternUnits="userSpaceOnUse" width="6" height="6" '
     'patternTransform="rotate(45)"><rect width="6" height="6" fill="#f0f0f0"/>'
-    '<line x1="0" y1="0" x2="0" y2="6" stroke="#8c8c8c" stroke-width="2"/></pattern></defs></svg>'
+    '<line x1="0" y1="0" x2="0" y2="6" stroke="#8c8c8c" stroke-width="2"/></pattern>'
+    '<pattern id="pantau-suppressed" patternUnits="userSpaceOnUse" width="6" height="6" '
+    'patternTransform="rotate(45)"><rect width="6" height="6" fill="#bdbdbd"/>'
+    '<line x1="0" y1="0" x2="0" y2="6" stroke="#525252" stroke-width="1.5"/>'
+    '<line x1="0" y1="0" x2="6" y2="0" stroke="#525252" stroke-width="1.5"/></pattern>'
+    '</defs></svg>'
 )
 _BACKGROUND_CSS = "<style>.leaflet-container{background:#f4f4f1;}</style>"
 
@@ -70,6 +79,7 @@ class MapLabels:
     value: str
     no_data: str
     extra: Mapping[str, str] = field(default_factory=dict)  # extra value column → tooltip label
+    suppressed: str = "Suppressed"  # a value the public mode hid (small count)
 
 
 @dataclass(frozen=True)
@@ -212,34 +222,41 @@ def build_map(
     """A folium map of ``regions`` (columns code, name, geometry) coloured by ``values``.
 
     ``values`` has ``region_code``, ``value`` and optionally columns named in ``labels.extra``
-    (shown in the tooltip). Regions without a value are drawn hatched and labelled
-    ``labels.no_data``; values whose code has no region are logged (see
+    (shown in the tooltip) and a boolean ``suppressed``. Regions without a value are drawn
+    hatched and labelled ``labels.no_data``, or cross-hatched and labelled ``labels.suppressed``
+    where ``suppressed`` is true; values whose code has no region are logged (see
     :func:`values_without_region`). ``tiles`` defaults to ``PANTAU_MAP_TILES``; unset, the map
     has no base layer and needs no network ("none" forces that). Point layers (village
     centroids) are drawn as circles.
     """
     extra = [c for c in labels.extra if c in values.columns]  # the labelled ones supplied
-    by_code = _value_map(values, ["value", *extra])
+    flagged = ["suppressed"] if "suppressed" in values.columns else []
+    by_code = _value_map(values, ["value", *extra, *flagged])
     if missing := values_without_region(regions, values):
         log.warning("%d values have no region on the map: %s", len(missing), missing[:10])
     raw = [by_code.get(code, {}).get("value") for code in regions["code"]]
     has_value = np.array([v is not None and not (isinstance(v, float) and math.isnan(v))
                           for v in raw])
+    hidden = np.array([not present and bool(by_code.get(code, {}).get("suppressed"))
+                       for code, present in zip(regions["code"], has_value, strict=True)],
+                      dtype=bool)
     classes, class_of = classify(np.array([v for v, h in zip(raw, has_value, strict=True) if h],
                                           dtype=float), scheme, k, palette_name)
     fmt = _formatter(lang, decimals, as_share)
     fills = np.full(len(raw), NO_DATA_FILL, dtype=object)
     fills[has_value] = [classes.colors[i] for i in class_of]
+    fills[hidden] = SUPPRESSED_FILL
     features, style_of = [], {}
-    for (code, name, geom), value, present, fill in zip(
-            regions[["code", "name", "geometry"]].itertuples(index=False), raw, has_value, fills,
-            strict=True):
+    for (code, name, geom), value, present, secret, fill in zip(
+            regions[["code", "name", "geometry"]].itertuples(index=False), raw, has_value, hidden,
+            fills, strict=True):
         if geom is None or geom.is_empty:
             continue  # nothing to draw; the join/repair reports already list such regions
         style_of[code] = {"fillColor": fill, "color": "#ffffff" if present else "#8c8c8c",
                           "weight": 0.6, "fillOpacity": 0.9 if present else 1.0}
+        label = fmt(value) if present else labels.suppressed if secret else labels.no_data
         props = {CODE_PROPERTY: code, "name": html.escape(str(name)),
-                 "value_label": fmt(value) if present else html.escape(labels.no_data)}
+                 "value_label": label if present else html.escape(label)}
         props.update({c: _extra_text(by_code.get(code, {}).get(c), lang, decimals)
                       for c in extra})
         features.append({"type": "Feature", "id": code, "properties": props,
@@ -254,7 +271,9 @@ def build_map(
     lows = [classes.lower, *classes.bins[:-1]] if classes.bins else []
     rows = [(color, f"{fmt(lo)} – {fmt(hi)}")
             for color, lo, hi in zip(classes.colors, lows, classes.bins, strict=True)]
-    rows.append((NO_DATA_FILL, f"{labels.no_data} ({int((~has_value).sum())})"))
+    if hidden.any():
+        rows.append((SUPPRESSED_FILL, f"{labels.suppressed} ({int(hidden.sum())})"))
+    rows.append((NO_DATA_FILL, f"{labels.no_data} ({int((~has_value & ~hidden).sum())})"))
     _Legend(labels.legend_title, rows).add_to(m)
     if features:
         is_points = regions.geom_type.eq("Point").all()

@@ -8,8 +8,9 @@ the staffing gaps that explain much of it (TPS without a PTPS, desa without a PK
 missing reports is record-level and appears in the internal mode only
 (``data_access.compliance_detail``). Every table downloads as CSV or XLSX exactly as shown.
 
-In the public mode, desa cells behind fewer than k supervisors are suppressed (a desa is one PKD
-and a few PTPS, people known by name in their village); see ``data_access.compliance``.
+In the public mode, desa cells are suppressed where a count or the supervisors behind it is small
+(a desa is one PKD and a few PTPS, people known by name in their village): data_access decides
+(``data_access.compliance``, ``data_access.privacy``); this page only says "suppressed".
 """
 
 from __future__ import annotations
@@ -22,14 +23,17 @@ import polars as pl
 import streamlit as st
 
 from dashboard import auth, data, map_view, page_params, shell
-from dashboard.components import detail_downloads, download_buttons
+from dashboard.components import (
+    detail_downloads,
+    download_buttons,
+    suppression_note,
+    with_suppressed,
+)
 from dashboard.page_params import ALL
 from data_access import codes
-from data_access.access import INTERNAL
 from data_access.compliance import ComplianceFilter
 from data_access.domain import STAGE_KEYS, SUPERVISOR_BODIES
 from pantau import formatting
-from pantau.settings import get_settings
 
 PAGE = "kepatuhan-pelaporan"  # the url_path; its parameters are declared in dashboard.page_params
 # Official names of the supervisory bodies: proper names, the same in every language.
@@ -59,9 +63,6 @@ ctx = shell.context()
 state, tr = ctx.state, ctx.tr
 lang = state.lang
 scope = state.scope
-internal = get_settings().mode == INTERNAL
-# Public mode: desa cells behind fewer than k people are hidden (UU 27/2022).
-k = None if internal else get_settings().suppression_k
 level = codes.child_level(None if scope is None else codes.level_of(scope))
 # Nationally the least compliant list ranks kab/kota: a Bawaslu Kab/Kota answers for the
 # reporting of every Panwascam, PKD and PTPS under it, and 38 provinces hide the poor ones.
@@ -183,7 +184,7 @@ splits = pl.concat([
 download_buttons(splits, f"pantau-kepatuhan-rincian-{scope or 'indonesia'}", tr, key="c_splits")
 
 # Map and the least compliant regions.
-regions = data.region_compliance(level, scope, filters, min_supervisors=k).with_columns(
+regions = data.region_compliance(level, scope, filters).with_columns(
     compliance_rate=pl.col("rate"))
 # Indonesia is far wider than it is tall: the map takes the page's width.
 st.subheader(tr("Compliance by {level}", level=shell.LEVEL_NAMES[level]))
@@ -193,7 +194,7 @@ if clicked and clicked != scope and level != "village":
     shell.go_to(state, clicked)
 
 st.subheader(tr("Least compliant ({level})", level=shell.LEVEL_NAMES[rank_level]))
-least = data.least_compliant(rank_level, scope, filters, 10, min_supervisors=k)
+least = data.least_compliant(rank_level, scope, filters, 10)
 parents = (dict(zip(children["region_code"], children["region_name"], strict=True))
            if rank_level != level else {})
 shown_least = least.select(
@@ -222,10 +223,15 @@ export_least = shown_least.drop(tr("Trend by stage")).hstack(
 download_buttons(export_least, f"pantau-kepatuhan-terendah-{scope or 'indonesia'}", tr,
                  key="c_least")
 
+# The count columns of the heat map's and the regions' tables; in public mode a suppressed desa's
+# say "suppressed" (data_access hides them; with_suppressed only writes the word).
+counted = {"expected": tr("Expected"), "filed": tr("Filed"), "on_time": tr("On time"),
+           "late": tr("Late"), "missing": tr("Missing")}
+
 # Heat map: where (rows) and when (columns) reporting broke down.
 dimension = "week" if values["view"] == "week" else "stage"
 st.subheader(tr("Where and when reporting broke down"))
-cells = data.compliance_matrix(level, scope, dimension, filters, min_supervisors=k)
+cells = data.compliance_matrix(level, scope, dimension, filters)
 if cells.is_empty():
     st.caption(tr("No reports were due for this selection."))
 else:
@@ -240,6 +246,7 @@ else:
         columns = sorted(set(cells["week"]))
         column_labels = [format_date(w, lang) for w in columns]
     lookup = {(r["region_code"], r[dimension]): r for r in cells.iter_rows(named=True)}
+    hidden = tr("suppressed")  # public mode (data_access.privacy), explained under the table
     names = dict(zip(regions["region_code"], regions["region_name"], strict=True))
     z, text, hover = [], [], []
     for code in keep:
@@ -248,10 +255,9 @@ else:
             cell = lookup.get((code, column))
             rate = None if cell is None else cell["rate"]
             row_z.append(rate)
-            row_text.append("" if cell is None else "–" if cell["suppressed"]
+            row_text.append("" if cell is None else hidden if cell["suppressed"]
                             else format_share(rate, lang, 0))
-            row_hover.append("" if cell is None else tr("Suppressed: fewer than {k} supervisors",
-                                                        k=k) if cell["suppressed"] else
+            row_hover.append("" if cell is None else hidden if cell["suppressed"] else
                              tr("{filed} of {expected} filed; {late} late, {missing} missing",
                                 filed=format_number(cell["filed"], lang),
                                 expected=format_number(cell["expected"], lang),
@@ -281,31 +287,26 @@ else:
     else:
         st.caption(tr("Least compliant region first."))
     # The cells on screen (the heat map's rows), one line per region and column.
-    matrix_export = cells.filter(pl.col("region_code").is_in(keep)).select(
+    matrix_export = with_suppressed(cells.filter(pl.col("region_code").is_in(keep)).select(
         pl.col("region_code").alias(tr("Code")), _region().alias(tr("Region")),
         pl.col("stage").replace_strict({s: tr(shell.STAGE_LABELS[s]) for s in STAGE_KEYS})
         .alias(tr("Stage")) if dimension == "stage" else pl.col("week").alias(tr("Week due")),
-        pl.col("expected").alias(tr("Expected")), pl.col("filed").alias(tr("Filed")),
-        pl.col("on_time").alias(tr("On time")), pl.col("late").alias(tr("Late")),
-        pl.col("missing").alias(tr("Missing")),
-        _pct_col("rate").alias(tr("Compliance (%)")))
+        *[pl.col(c).alias(label) for c, label in counted.items()],
+        _pct_col("rate").alias(tr("Compliance (%)")), "suppressed"),
+        [*counted.values(), tr("Compliance (%)")], tr)
     download_buttons(matrix_export, f"pantau-kepatuhan-peta-panas-{scope or 'indonesia'}", tr,
                      key="c_matrix")
 
 # Every region at the level below, with its denominators.
 st.subheader(tr("Regions within {name}", name="Indonesia" if scope is None
                 else data.lookup(scope)["name"].title()))
-table = regions.select(
+table = with_suppressed(regions.select(
     pl.col("region_code").alias(tr("Code")), _region().alias(tr("Region")),
-    pl.col("expected").alias(tr("Expected")), pl.col("filed").alias(tr("Filed")),
-    pl.col("on_time").alias(tr("On time")), pl.col("late").alias(tr("Late")),
-    pl.col("missing").alias(tr("Missing")),
+    *[pl.col(c).alias(label) for c, label in counted.items()],
     _pct_col("rate").alias(tr("Compliance (%)")),
-    _pct_col("on_time_rate").alias(tr("On time (%)")),
-)
-if regions["suppressed"].any():
-    st.caption(tr("Desa with fewer than {k} supervisors are not shown, so that no supervisor can "
-                  "be singled out (public mode).", k=k))
+    _pct_col("on_time_rate").alias(tr("On time (%)")), "suppressed",
+), [*counted.values(), tr("Compliance (%)"), tr("On time (%)")], tr)
+suppression_note(regions, tr)
 st.dataframe(table, hide_index=True, width="stretch")
 download_buttons(table, f"pantau-kepatuhan-wilayah-{scope or 'indonesia'}", tr, key="c_regions")
 

@@ -18,7 +18,13 @@ import polars as pl
 import streamlit as st
 
 from dashboard import auth, data, map_view, page_params, shell
-from dashboard.components import METRIC_LABELS, detail_downloads, download_buttons
+from dashboard.components import (
+    METRIC_LABELS,
+    detail_downloads,
+    download_buttons,
+    suppression_note,
+    with_suppressed,
+)
 from data_access import codes
 from data_access.domain import CASE_SOURCES, DECISION_DAYS, EXTENSION_DAYS, MILESTONES
 from data_access.violations import CaseFilter, flow_links, funnel_steps
@@ -268,22 +274,25 @@ if reader is not None:  # data_access refuses anyone else, whatever this page do
                      key="v_overdue", actor=reader, what="overdue cases", scope=scope)
 
 st.subheader(tr("Regions"))
-shown = table.select(
+# Public mode: data_access nulls the counts of suppressed kecamatan/desa; they say so here.
+counted = {"cases": tr("Cases"), "registered": tr("Registered"),
+           "violations": tr("Found to be violations"), "forwarded": tr("Forwarded"),
+           "overdue": tr("Past the 7 + 7-day deadline")}
+shown = with_suppressed(table.select(
     pl.col("region_code").alias(tr("Code")),
     pl.when(pl.col("handled_at").is_null()).then(pl.col("region_name").str.to_titlecase())
     .otherwise(pl.col("handled_at").replace_strict(
         {lv: tr("Handled by {body}", body=body) for lv, body in HANDLERS.items()},
         default=None)).alias(tr("Region")),
-    pl.col("cases").alias(tr("Cases")), pl.col("registered").alias(tr("Registered")),
-    pl.col("violations").alias(tr("Found to be violations")),
-    pl.col("forwarded").alias(tr("Forwarded")),
-    pl.col("overdue").alias(tr("Past the 7 + 7-day deadline")),
+    *[pl.col(c).alias(label) for c, label in counted.items()],
     pl.col("voters").alias(tr("Voters (DPT)")),
     pl.col("rate_per_100k").round(1).alias(tr("Cases per 100,000 voters")),
-)
+    "suppressed",
+), [*counted.values(), tr("Cases per 100,000 voters")], tr)
 if table["handled_at"].is_not_null().any():
     st.caption(tr("Cases handled by a body above this level have no region at this level: they "
                   "are in the 'handled by' rows, so the table adds up to the totals above."))
+suppression_note(table, tr)
 if level != "village":
     st.caption(tr("Select a row to open that region."))
 picked = st.dataframe(shown, hide_index=True, width="stretch", key=f"v_table_{scope}",

@@ -10,11 +10,17 @@ import polars as pl
 import streamlit as st
 
 from dashboard import auth, data, map_view, shell
-from dashboard.components import RULE_LABELS, detail_downloads, download_buttons, labelled
+from dashboard.components import (
+    RULE_LABELS,
+    detail_downloads,
+    download_buttons,
+    labelled,
+    suppression_note,
+    with_suppressed,
+)
 from data_access import codes
 from data_access.anomalies import SEVERITIES
 from pantau.formatting import format_date, format_number, format_share
-from pantau.settings import get_settings
 
 ctx = shell.context()
 state, tr = ctx.state, ctx.tr
@@ -70,9 +76,9 @@ shell.breadcrumb(state)
 scope = state.scope
 name = "Indonesia" if scope is None else data.lookup(scope)["name"].title()
 
-# Suppression differs by mode: pass it, so cached results are kept apart per mode.
-mode = get_settings().mode
-by_rule_all = data.anomaly_rule_counts(scope, mode=mode)
+# Small-cell suppression (public mode) is decided in data_access from the settings; the cached
+# wrappers in dashboard.data keep results apart per mode.
+by_rule_all = data.anomaly_rule_counts(scope)
 rules_present = [r for r in RULE_LABELS if r in set(by_rule_all["rule_id"])]
 rules_present += sorted(set(by_rule_all["rule_id"]) - set(rules_present))
 f1, f2 = st.columns(2)
@@ -86,12 +92,10 @@ severities = tuple(picked_severities) or None
 
 level = codes.child_level(None if scope is None else codes.level_of(scope))
 metrics = data.anomaly_map_metrics(level, scope, rules=rules, severities=severities,
-                                   election=state.election, mode=mode)
-totals = data.anomaly_totals(scope, rules=rules, severities=severities, election=state.election,
-                             mode=mode)
+                                   election=state.election)
+totals = data.anomaly_totals(scope, rules=rules, severities=severities, election=state.election)
 stages = data.stage_totals(scope, state.election)
-k = get_settings().suppression_k
-hidden = tr("hidden")  # small-cell suppression (public mode), explained under the rule table
+hidden = tr("suppressed")  # small-cell suppression (public mode), explained under the rule table
 
 
 def count_or_hidden(value: int | None) -> str:
@@ -143,24 +147,22 @@ with right:
                       "are visible."))
 
 st.subheader(tr("Flags per rule"))
-per_rule = data.anomaly_rule_counts(scope, rules=rules, severities=severities, mode=mode)
-rule_table = per_rule.select(
+per_rule = data.anomaly_rule_counts(scope, rules=rules, severities=severities)
+rule_table = with_suppressed(per_rule.select(
     labelled(per_rule, "rule_id", rule_label).alias(tr("Rule")),
     labelled(per_rule, "severity", lambda s: tr(SEVERITY_LABELS.get(s, s))).alias(tr("Severity")),
     labelled(per_rule, "subject_level", subject_label)
     .alias(tr("Flagged subject")),
-    pl.col("flags").alias(tr("Flags")),
-)
+    pl.col("flags").alias(tr("Flags")), "suppressed",
+), [tr("Flags")], tr)
 if rule_table.height:
     st.dataframe(rule_table, hide_index=True, width="stretch")
     download_buttons(rule_table, f"pantau-anomali-aturan-{scope or 'indonesia'}", tr,
                      key="anomaly_rules_dl")
 else:
     st.info(tr("No anomaly flags for this selection."))
-if per_rule["suppressed"].any() or metrics["suppressed"].any() or totals["suppressed"]:
-    st.caption(tr("Public mode hides counts of flagged voters from 1 to {k} in a kecamatan or "
-                  "desa (empty cells, and regions without data on the map), and one more "
-                  "neighbouring count where a single hidden one could be worked out.", k=k - 1))
+suppression_note(pl.concat([per_rule.select("suppressed"), metrics.select("suppressed"),
+                            pl.DataFrame({"suppressed": [bool(totals["suppressed"])]})]), tr)
 
 st.subheader(tr("Region-level flags and their reasons"))
 flags = data.anomaly_region_flags(scope, rules=rules, severities=severities)

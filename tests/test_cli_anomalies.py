@@ -197,8 +197,12 @@ def test_public_village_export_hides_single_flagged_voters(env, capsys):
     capsys.readouterr()
     assert main(["anomalies", "export", "--level", "village", "--scope", "91"]) == 0
     frame = pl.read_csv(capsys.readouterr().out.encode())
+    # A hidden desa lists every record-level rule of its kab/kota, and the cell says so.
     assert frame.select("region_code", "rule_id", "flags", "suppressed").rows() == [
-        ("91.01.01.2001", "duplicate_nik", None, True),
-        ("91.01.01.2002", "duplicate_nik", None, True),
-        ("91.01.02.2001", "underage", None, True),
+        ("91.01.01.2001", "duplicate_nik", "suppressed", True),
+        ("91.01.01.2001", "underage", "suppressed", True),
+        ("91.01.01.2002", "duplicate_nik", "suppressed", True),
+        ("91.01.01.2002", "underage", "suppressed", True),
+        ("91.01.02.2001", "duplicate_nik", "suppressed", True),
+        ("91.01.02.2001", "underage", "suppressed", True),
     ]

@@ -85,8 +85,9 @@ def test_counts_per_regency_and_rule(store):
     assert set(frame.filter(pl.col("region_code") == "92.71")["region_name"]) == {"KOTA TUJUH"}
 
 
-def test_counts_per_district_leave_out_flags_about_a_whole_regency(store):
-    frame = anomalies.anomaly_counts("district", "91", mode="internal", engine=store)
+def test_counts_per_district_leave_out_flags_about_a_whole_regency(store, monkeypatch):
+    monkeypatch.setenv("PANTAU_MODE", "internal")
+    frame = anomalies.anomaly_counts("district", "91", engine=store)
     assert counts(frame) == {
         ("91.01.01", "birth_date_mismatch"): 1, ("91.01.01", "crowded_family_card"): 1,
         ("91.01.01", "duplicate_nik"): 1, ("91.01.01", "underage"): 1,
@@ -109,7 +110,7 @@ def test_public_district_counts_hide_small_record_counts_with_their_complements(
     are both below k; birth_date_mismatch, crowded_family_card and duplicate_nik are 1 in
     91.01.01 and 0 in 91.01.02, so the 0 is hidden too (else the kab/kota total would give the 1
     away). The stage_growth flag describes a region and stays."""
-    frame = anomalies.anomaly_counts("district", "91", mode="public", engine=store)
+    frame = anomalies.anomaly_counts("district", "91", engine=store)
     shown = {(r["region_code"], r["rule_id"]): (r["flags"], r["suppressed"])
              for r in frame.iter_rows(named=True)}
     hidden = (None, True)
@@ -133,8 +134,9 @@ def test_record_is_not_a_region_level(store):
         anomalies.anomaly_counts("record", engine=store)
 
 
-def test_map_metrics_count_voters_once_and_divide_by_the_dpt(store):
-    frame = anomalies.anomaly_map_metrics("district", "91", mode="internal", engine=store)
+def test_map_metrics_count_voters_once_and_divide_by_the_dpt(store, monkeypatch):
+    monkeypatch.setenv("PANTAU_MODE", "internal")
+    frame = anomalies.anomaly_map_metrics("district", "91", engine=store)
     rows = {r["region_code"]: r for r in frame.iter_rows(named=True)}
     assert set(rows) == {"91.01.01", "91.01.02", "91.02.01"}
     # 91.01.01: flags 4, 5, 7 (records r1, r2, r2) and 8 (a family-card group): voters r1, r2.
@@ -165,7 +167,7 @@ def test_map_metrics_nationally_and_filtered(store):
 def test_public_map_metrics_hide_kecamatan_with_few_flagged_voters(store):
     """Flagged voters: 91.01.01 has 2, 91.01.02 has 1 (siblings under Kab. Satu: both hidden);
     91.02.01 has none and is alone under Kab. Dua: shown."""
-    frame = anomalies.anomaly_map_metrics("district", "91", mode="public", engine=store)
+    frame = anomalies.anomaly_map_metrics("district", "91", engine=store)
     rows = {r["region_code"]: r for r in frame.iter_rows(named=True)}
     for code in ("91.01.01", "91.01.02"):
         row = rows[code]
@@ -174,30 +176,36 @@ def test_public_map_metrics_hide_kecamatan_with_few_flagged_voters(store):
                 row["flagged_share"]) == (None, None, None, None)
     assert (rows["91.01.02"]["region_flags"], rows["91.01.02"]["voters"]) == (1, 290)
     assert rows["91.02.01"]["suppressed"] is False and rows["91.02.01"]["flagged_voters"] == 0
-    provinces = anomalies.anomaly_map_metrics("province", mode="public", engine=store)
+    provinces = anomalies.anomaly_map_metrics("province", engine=store)
     assert not provinces["suppressed"].any()
 
 
-def test_totals_of_a_scope_follow_its_row_among_siblings(store):
-    national = anomalies.anomaly_totals(mode="public", engine=store)
+def test_totals_of_a_scope_follow_its_row_among_siblings(store, monkeypatch):
+    national = anomalies.anomaly_totals(engine=store)
     assert (national["anomaly_flags"], national["region_flags"], national["record_flags"],
             national["flagged_voters"], national["voters"]) == (9, 3, 6, 3, 1030 + 515)
     assert national["flagged_share"] == pytest.approx(3 / 1545)
-    internal = anomalies.anomaly_totals("91.01.02", mode="internal", engine=store)
+    monkeypatch.setenv("PANTAU_MODE", "internal")
+    internal = anomalies.anomaly_totals("91.01.02", engine=store)
+    monkeypatch.setenv("PANTAU_MODE", "public")
     assert (internal["anomaly_flags"], internal["flagged_voters"], internal["voters"]) == (2, 1, 290)
-    public = anomalies.anomaly_totals("91.01.02", mode="public", engine=store)
+    public = anomalies.anomaly_totals("91.01.02", engine=store)
     assert public["suppressed"] is True and public["flagged_voters"] is None
     with pytest.raises(InvalidQuery):
         anomalies.anomaly_totals("91.09", engine=store)
 
 
-def test_rule_counts_hide_small_record_counts_in_a_kecamatan(store):
-    internal = anomalies.anomaly_rule_counts("91.01.01", mode="internal", engine=store)
+def test_rule_counts_hide_small_record_counts_in_a_kecamatan(store, monkeypatch):
+    monkeypatch.setenv("PANTAU_MODE", "internal")
+    internal = anomalies.anomaly_rule_counts("91.01.01", engine=store)
+    monkeypatch.setenv("PANTAU_MODE", "public")
     assert dict(zip(internal["rule_id"], internal["flags"], strict=True)) == {
         "birth_date_mismatch": 1, "crowded_family_card": 1, "duplicate_nik": 1, "underage": 1}
-    public = anomalies.anomaly_rule_counts("91.01.01", mode="public", engine=store)
-    assert public["suppressed"].all() and public["flags"].null_count() == 4
-    province = anomalies.anomaly_rule_counts("91", mode="public", engine=store)
+    # Hidden, Kec. Satu A lists every record-level cell its kab/kota publishes (underage medium
+    # too, which it has none of), so a listed row does not say "at least one".
+    public = anomalies.anomaly_rule_counts("91.01.01", engine=store)
+    assert public["suppressed"].all() and public["flags"].null_count() == 5
+    province = anomalies.anomaly_rule_counts("91", engine=store)
     assert not province["suppressed"].any()
     assert dict(province.group_by("rule_id").agg(pl.col("flags").sum()).iter_rows()) == {
         "stage_growth": 1, "voters_above_adults": 1, "duplicate_nik": 1, "underage": 2,

@@ -50,7 +50,8 @@ def _as_dict(frame: pl.DataFrame, key: str | None = None) -> dict[tuple, dict]:
 
 
 @pytest.mark.parametrize("level,width", [("regency", 5), ("district", 8), ("village", 13)])
-def test_matrix_by_stage(fixture_engine, level, width):
+def test_matrix_by_stage(fixture_engine, level, width, monkeypatch):
+    monkeypatch.setenv("PANTAU_MODE", "internal")  # desa cells this small are hidden publicly
     frame = compliance.compliance_matrix(level, "91", "stage", engine=fixture_engine)
     expected = {k: {c: v[c] for c in COUNTS} for k, v in
                 _cells(width, key=lambda stage, due: stage).items() if k[0].startswith("91.")}
@@ -84,7 +85,8 @@ def test_region_compliance_with_body_filter(fixture_engine):
     assert empty["expected"] == 0 and empty["rate"] is None
 
 
-def test_desa_cells_count_their_supervisors(fixture_engine):
+def test_desa_cells_count_their_supervisors(fixture_engine, monkeypatch):
+    monkeypatch.setenv("PANTAU_MODE", "internal")  # publicly these desa are suppressed
     frame = compliance.region_compliance("village", "91", engine=fixture_engine)
     people = {k[0]: len(v["people"]) for k, v in _cells(13).items()}
     # DESA SATU A1: PKD 3 and PTPS 5, 6; DESA SATU B1: PKD 4 and PTPS 7.
@@ -97,41 +99,37 @@ def test_desa_cells_count_their_supervisors(fixture_engine):
     assert above["supervisors"].null_count() == above.height
 
 
-@pytest.mark.parametrize("k,hidden", [
-    (2, set()),  # both desa have at least 2 supervisors
-    # A1 has 3, B1 has 2: with k = 3 only B1 is small, but A1 = the kecamatan total − B1 … so
-    # the one remaining desa with the fewest people is hidden too (complementary suppression).
-    (3, {"91.01.01.2001", "91.01.02.2001"}),
-    (4, {"91.01.01.2001", "91.01.02.2001"}),
-])
-def test_small_desa_cells_are_suppressed(fixture_engine, k, hidden):
-    frame = compliance.region_compliance("village", "91", min_supervisors=k,
-                                         engine=fixture_engine)
-    assert set(frame.filter("suppressed")["region_code"]) == hidden
+@pytest.mark.parametrize("k", [2, 3, 4])
+def test_small_desa_cells_are_suppressed(fixture_engine, monkeypatch, k):
+    # Every desa that owes reports has its PKD's cell (one person) and counts of 1 or 2: hidden
+    # at any k >= 2. A2 owes nothing but is A1's only sibling, so it is hidden with it (else the
+    # kecamatan total minus A2's zero would give A1 away); B1 is alone under Kec. Satu B.
+    monkeypatch.setenv("PANTAU_SUPPRESSION_K", str(k))
+    frame = compliance.region_compliance("village", "91", engine=fixture_engine)
+    assert set(frame.filter("suppressed")["region_code"]) == {
+        "91.01.01.2001", "91.01.01.2002", "91.01.02.2001"}
     for row in frame.filter("suppressed").iter_rows(named=True):
-        assert all(row[c] is None for c in (*COUNTS, "rate", "on_time_rate"))
-    shown = frame.filter(~pl.col("suppressed"), pl.col("expected") > 0)
-    assert shown["rate"].null_count() == 0
+        assert all(row[c] is None for c in (*COUNTS, "rate", "on_time_rate", "supervisors"))
 
 
-def test_suppression_never_touches_bodies_above_desa(fixture_engine):
-    frame = compliance.region_compliance("district", "91", min_supervisors=100,
-                                         engine=fixture_engine)
+def test_suppression_never_touches_bodies_above_desa(fixture_engine, monkeypatch):
+    monkeypatch.setenv("PANTAU_SUPPRESSION_K", "100")
+    frame = compliance.region_compliance("district", "91", engine=fixture_engine)
     assert not frame["suppressed"].any()
 
 
-def test_matrix_suppresses_within_each_stage(fixture_engine):
-    # Campaign stage per desa in 91: only the PKD reports (1 person each): all hidden at k = 2.
-    frame = compliance.compliance_matrix("village", "91", "stage", min_supervisors=2,
-                                         engine=fixture_engine)
-    campaign = frame.filter(pl.col("stage") == "campaign")
-    assert campaign["suppressed"].all() and campaign.height == 2
-    # Voting in A1 has PTPS 5 and 6 (2 people), in B1 PTPS 7 alone: B1 is small, so A1 is
-    # hidden with it.
-    voting = frame.filter(pl.col("stage") == "voting")
-    assert voting["suppressed"].all()
+def test_matrix_suppresses_whole_desa(fixture_engine, monkeypatch):
+    # A hidden desa has every cell hidden, and a cell in every stage its siblings have (A2).
+    monkeypatch.setenv("PANTAU_SUPPRESSION_K", "2")
+    frame = compliance.compliance_matrix("village", "91", "stage", engine=fixture_engine)
+    assert frame["suppressed"].all()
+    assert sorted(frame.select("region_code", "stage").rows()) == [
+        ("91.01.01.2001", "campaign"), ("91.01.01.2001", "voting"),
+        ("91.01.01.2002", "campaign"), ("91.01.01.2002", "voting"),
+        ("91.01.02.2001", "campaign"), ("91.01.02.2001", "voting")]
     # k = 1 hides nothing.
-    assert not compliance.compliance_matrix("village", "91", "stage", min_supervisors=1,
+    monkeypatch.setenv("PANTAU_SUPPRESSION_K", "1")
+    assert not compliance.compliance_matrix("village", "91", "stage",
                                             engine=fixture_engine)["suppressed"].any()
 
 

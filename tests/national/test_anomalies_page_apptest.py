@@ -136,7 +136,9 @@ def small_record_counts(at) -> list:
                                             "Unusual growth since the previous election",
                                             "More voters than adults", "TPS above 300 voters")}
     rows = per_rule[~per_rule[tr("Rule")].isin(region_rules)]
-    return [v for v in rows[tr("Flags")] if v == v and 1 <= v <= 4]  # v == v: not NaN
+    # In public mode the column is text once a cell reads "suppressed".
+    counts = [float(v) for v in rows[tr("Flags")] if str(v).replace(".", "", 1).isdigit()]
+    return [v for v in counts if 1 <= v <= 4]
 
 
 def test_public_kecamatan_view_hides_small_counts(monkeypatch):

@@ -188,7 +188,7 @@ def test_public_mode_hides_desa_cells_behind_one_supervisor(monkeypatch):
     # person per cell, below any k, so the whole column is suppressed in public mode.
     trace = heatmap(run(lang="en", scope="64.09.03"))
     campaign = trace["x"].index("Campaign")
-    assert {row[campaign] for row in trace["text"]} <= {"–", ""}
+    assert {row[campaign] for row in trace["text"]} <= {"suppressed", ""}
     monkeypatch.setenv("PANTAU_MODE", "internal")
     trace = heatmap(run(oidc_user("viewer"), lang="en", scope="64.09.03"))
     assert all(row[campaign].endswith("%") for row in trace["text"] if row[campaign])
