@@ -40,6 +40,7 @@ from dashboard.map_view import SCHEMES
 from dashboard.shell import ELECTION_LABELS, LEVEL_NAMES, STAGE_LABELS
 from data_access import anomalies, codes, compliance, overview, provenance, regions, violations, voter_list
 from data_access.overview import OverviewFilter
+from data_access.privacy import ScopeSuppressed
 from data_access.violations import CaseFilter
 from pantau.formatting import format_date, format_number, format_share
 
@@ -124,8 +125,17 @@ class Slide:
 
     key: str
     title: str
-    build: Callable[[BriefingContext], SlideContent]
+    builder: Callable[[BriefingContext], SlideContent]
     domain: str = "overview"
+
+    def build(self, ctx: BriefingContext) -> SlideContent:
+        """The slide, or a plain statement when public mode hides this scope's figures."""
+        try:
+            return self.builder(ctx)
+        except ScopeSuppressed:
+            return SlideContent(self.key, ctx.tr(self.title), ctx.tr(
+                "Figures for this area are suppressed in the public dashboard: too few cases "
+                "to show without pointing at people. See the level above."))
 
 
 def context_for(state: FilterState, sources: Sources = Sources()) -> BriefingContext:

@@ -18,7 +18,7 @@ from sqlalchemy.engine import Engine
 from data_access import schema
 from data_access.codes import level_of, parent_of
 from data_access.domain import ELECTIONS, STAGE_KEYS, SUPERVISOR_BODIES
-from data_access.privacy import FLAG, parent_code, small, suppress, suppression_k
+from data_access.privacy import FLAG, guard_scope, parent_code, small, suppress, suppression_k
 from data_access.query import check_choice, check_level, check_scope, fetch, in_scope, regions_at
 
 ob = schema.report_obligation
@@ -122,6 +122,8 @@ def compliance_by(dimension: str, scope: str | None = None, election: str = "pem
     """Compliance split by ``body`` (supervisor level) or ``stage``."""
     check_choice("dimension", dimension, ("body", "stage"))
     scope = check_scope(scope, "polling_station")
+    _guard(scope, ComplianceFilter(election=election, stage=stage, body=body,
+                                   due_until=due_until, due_from=due_from), engine)
     src = _source(None, scope)
     column = src.table.c[dimension]
     stmt = (
@@ -132,12 +134,25 @@ def compliance_by(dimension: str, scope: str | None = None, election: str = "pem
     return _with_rates(fetch(stmt, engine, COUNT_DTYPES))
 
 
+def _guard(scope: str | None, filters: ComplianceFilter, engine: Engine | None) -> None:
+    """Public mode: refuse figures of a whole desa whose cell the desa table hides under the
+    same filters (:class:`~data_access.privacy.ScopeSuppressed`)."""
+    def hidden(level: str, parent: str, code: str) -> bool:
+        table = region_compliance(level, parent, filters, engine=engine)
+        return bool(table.filter(pl.col("region_code") == code)[FLAG].any())
+
+    guard_scope(scope, hidden)
+
+
 def compliance_summary(scope: str | None = None, election: str = "pemilu2024",
                        stage: str | None = None, due_until: date | None = None,
                        due_from: date | None = None, *,
                        engine: Engine | None = None) -> dict[str, float | int | None]:
-    """The headline numbers for a scope: one row of counts and rates."""
+    """The headline numbers for a scope: one row of counts and rates. Public mode refuses a
+    desa whose cell the desa table hides (:class:`~data_access.privacy.ScopeSuppressed`)."""
     scope = check_scope(scope, "polling_station")
+    _guard(scope, ComplianceFilter(election=election, stage=stage, due_until=due_until,
+                                   due_from=due_from), engine)
     src = _source(None, scope)
     stmt = sa.select(*src.counts).select_from(src.from_).where(
         *_filters(src.table, scope, election, stage, None, due_until, due_from))

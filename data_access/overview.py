@@ -7,6 +7,7 @@ region profile all read the same numbers.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -14,6 +15,7 @@ import polars as pl
 from sqlalchemy.engine import Engine
 
 from data_access import anomalies, compliance, violations
+from data_access.privacy import FLAG, ScopeSuppressed
 from data_access.query import check_level, check_scope
 from data_access.violations import CaseFilter
 
@@ -58,17 +60,30 @@ def region_metrics(level: str, scope: str | None = None, filters: OverviewFilter
     )
 
 
+def _or_hidden(read: Callable[[], dict], keys: tuple[str, ...]) -> dict:
+    """``read()``, or its keys as None with ``suppressed`` set when public mode hides the scope
+    (:class:`~data_access.privacy.ScopeSuppressed`): the page says "suppressed", never zero."""
+    try:
+        return {**read(), FLAG: False}
+    except ScopeSuppressed:
+        return {**dict.fromkeys(keys), FLAG: True}
+
+
 def headline(scope: str | None = None, filters: OverviewFilter = OverviewFilter(), *,
              engine: Engine | None = None) -> dict[str, float | int | None]:
     """The overview's headline numbers for a scope."""
     scope = check_scope(scope, "polling_station")
-    cases = violations.violations_summary(scope, filters.cases(), engine=engine)
-    reports = compliance.compliance_summary(scope, filters.election, filters.stage,
-                                            filters.date_to, filters.date_from, engine=engine)
+    cases = _or_hidden(lambda: violations.violations_summary(scope, filters.cases(),
+                                                             engine=engine),
+                       ("cases", "violations", "registered"))
+    reports = _or_hidden(lambda: compliance.compliance_summary(
+        scope, filters.election, filters.stage, filters.date_to, filters.date_from,
+        engine=engine), ("expected", "filed", "on_time", "rate"))
     flags = anomalies.anomalies_by_rule(scope, engine=engine)["flags"].sum()
     staffing = compliance.staffing_summary(scope, engine=engine)
     tps, unstaffed = staffing["polling_stations"], staffing["tps_without_ptps"]
     return {
+        "cases_suppressed": cases[FLAG], "reports_suppressed": reports[FLAG],
         "cases": cases["cases"], "violations": cases["violations"],
         "registered": cases["registered"],
         "expected": reports["expected"], "filed": reports["filed"],
@@ -87,13 +102,15 @@ def last_days_change(scope: str | None, filters: OverviewFilter, days: int = 7, 
         return {"end": None}
     start = end - timedelta(days=days - 1)
     prev_end, prev_start = start - timedelta(days=1), start - timedelta(days=days)
-    now = violations.received_between(start, end, scope, filters.election, engine=engine)
-    before = violations.received_between(prev_start, prev_end, scope, filters.election,
-                                         engine=engine)
-    filed_now = compliance.compliance_summary(scope, filters.election, None, end, start,
-                                              engine=engine)
-    filed_before = compliance.compliance_summary(scope, filters.election, None, prev_end,
-                                                 prev_start, engine=engine)
+    now = _or_hidden(lambda: {"cases": violations.received_between(
+        start, end, scope, filters.election, engine=engine)}, ("cases",))["cases"]
+    before = _or_hidden(lambda: {"cases": violations.received_between(
+        prev_start, prev_end, scope, filters.election, engine=engine)}, ("cases",))["cases"]
+    due = ("expected", "filed")
+    filed_now = _or_hidden(lambda: compliance.compliance_summary(
+        scope, filters.election, None, end, start, engine=engine), due)
+    filed_before = _or_hidden(lambda: compliance.compliance_summary(
+        scope, filters.election, None, prev_end, prev_start, engine=engine), due)
     return {"start": start, "end": end, "cases": now, "cases_before": before,
             "reports_due": filed_now["expected"], "reports_filed": filed_now["filed"],
             "reports_due_before": filed_before["expected"],

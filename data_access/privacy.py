@@ -26,15 +26,37 @@ screens and exports say "suppressed" and never show zero.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import polars as pl
 
+from data_access import codes
 from pantau.settings import get_settings
 
 FINE_LEVELS = ("district", "village", "polling_station")
 FLAG = "suppressed"
 _ROW, _GROUP, _PRIMARY = "__row", "__group", "__primary"
+
+
+class ScopeSuppressed(LookupError):
+    """Figures for a whole kecamatan, desa or TPS that public mode hides: its row is suppressed
+    among its siblings (a headline of it would republish the hidden row), or, for a TPS, it is
+    finer than anything the public dashboard publishes."""
+
+
+def guard_scope(scope: str | None, row_hidden: Callable[[str, str, str], bool]) -> None:
+    """Raise :class:`ScopeSuppressed` when ``scope`` may not be described on its own in public
+    mode. ``row_hidden(level, parent, code)`` says whether ``code``'s row is suppressed in the
+    table of its siblings under ``parent``."""
+    if scope is None:
+        return
+    level = codes.level_of(scope)
+    if level not in FINE_LEVELS or suppression_k(level) is None:
+        return
+    if level == "polling_station":
+        raise ScopeSuppressed(f"{scope}: the public dashboard goes down to desa, not to a TPS")
+    if row_hidden(level, codes.parent_of(scope), scope):
+        raise ScopeSuppressed(f"{scope}: its counts are suppressed among its siblings")
 
 
 def suppression_k(level: str) -> int | None:

@@ -41,6 +41,7 @@ from data_access.domain import (
 from data_access.privacy import (
     FINE_LEVELS,
     FLAG,
+    guard_scope,
     parent_code,
     small,
     suppress,
@@ -282,6 +283,16 @@ def _cut_off(filters: CaseFilter, engine: Engine | None) -> date:
     return latest_received(filters.election, engine=engine) or date.today()
 
 
+def _guard(scope: str | None, filters: CaseFilter, engine: Engine | None) -> None:
+    """Public mode: refuse figures of a whole kecamatan or desa whose row the table of its
+    siblings hides under the same filters (its headline would republish the hidden row)."""
+    def hidden(level: str, parent: str, code: str) -> bool:
+        table = violations_by_region(level, parent, filters, engine=engine)
+        return bool(table.filter(pl.col("region_code") == code)[FLAG].any())
+
+    guard_scope(scope, hidden)
+
+
 def violations_by_region(level: str, scope: str | None = None, filters: CaseFilter = CaseFilter(),
                          *, engine: Engine | None = None) -> pl.DataFrame:
     """Per region: cases, registered, violations, forwarded, voters (DPT), cases per 100,000
@@ -301,6 +312,7 @@ def violations_summary(scope: str | None = None, filters: CaseFilter = CaseFilte
                        engine: Engine | None = None) -> dict[str, int]:
     """Headline counts for a scope (every case in it, whatever level handled it)."""
     scope = check_scope(scope, "polling_station")
+    _guard(scope, filters, engine)
     frame = fetch(sa.select(*_counts()).where(*filters.clauses(scope)), engine, COUNT_DTYPES)
     return {k: int(v or 0) for k, v in frame.row(0, named=True).items()}
 
@@ -312,6 +324,7 @@ def violations_breakdown(dimension: str, scope: str | None = None,
     …)."""
     column = _dimension(dimension)
     scope = check_scope(scope, "polling_station")
+    _guard(scope, filters, engine)
     stmt = (sa.select(column.label("value"), sa.func.count().label("cases"))
             .where(*filters.clauses(scope)).group_by(column).order_by(sa.desc("cases")))
     return fetch(stmt, engine, {"cases": pl.Int64})
@@ -328,6 +341,7 @@ def violations_crosstab(first: str, second: str, scope: str | None = None,
     """Cases by two dimensions (``first``, ``second``, ``cases``): for example category by
     subcategory, which shows civil-servant (ASN) neutrality inside 'other law'."""
     scope = check_scope(scope, "polling_station")
+    _guard(scope, filters, engine)
     a, b = _dimension(first).label(first), _dimension(second).label(second)
     if first == second:
         raise InvalidQuery("a crosstab needs two different dimensions")
@@ -343,6 +357,7 @@ def handling_flows(scope: str | None = None, filters: CaseFilter = CaseFilter(),
     DKPP, KASN/BKN or Bawaslu's own adjudication). A funnel or Sankey is drawn from these few
     rows; see :func:`funnel_steps` and :func:`flow_links`."""
     scope = check_scope(scope, "polling_station")
+    _guard(scope, filters, engine)
     cols = (case.c.registration, case.c.finding, case.c.forwarded_to)
     stmt = (sa.select(*cols, sa.func.count().label("cases")).where(*filters.clauses(scope))
             .group_by(*cols).order_by(*cols))
@@ -389,6 +404,7 @@ def weekly_cases(scope: str | None = None, filters: CaseFilter = CaseFilter(), *
                  engine: Engine | None = None) -> pl.DataFrame:
     """Cases received per ISO week (Monday start) and source."""
     scope = check_scope(scope, "polling_station")
+    _guard(scope, filters, engine)
     week = sa.cast(sa.func.date_trunc("week", case.c.received_on), sa.Date)
     stmt = (sa.select(week.label("week"), case.c.source, sa.func.count().label("cases"))
             .where(*filters.clauses(scope)).group_by(week, case.c.source).order_by(week))
@@ -415,6 +431,7 @@ def lead_time_buckets(scope: str | None = None, filters: CaseFilter = CaseFilter
     """Registered cases by decision lead time against the legal 7 + 7 days: within 7 days,
     within the extension, late, and still open past the deadline (overdue) as of ``as_of``."""
     scope = check_scope(scope, "polling_station")
+    _guard(scope, filters, engine)
     as_of = as_of or latest_received(filters.election, engine=engine) or date.today()
     days = case.c.decided_on - case.c.registered_on
     limit = DECISION_DAYS + EXTENSION_DAYS
@@ -439,6 +456,7 @@ def decision_lead_times(scope: str | None = None, filters: CaseFilter = CaseFilt
     registration (the legal clock: 7 days plus a 7-day extension) or from receipt (what the
     person who reported waits)."""
     scope = check_scope(scope, "polling_station")
+    _guard(scope, filters, engine)
     start = {"registration": case.c.registered_on, "receipt": case.c.received_on}[
         check_choice("lead-time basis", basis, LEAD_TIME_BASES)]
     days = (case.c.decided_on - start).label("days")

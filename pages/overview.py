@@ -22,11 +22,13 @@ shell.breadcrumb(state)
 
 filters = OverviewFilter(state.election, state.stage, state.date_from, state.date_to)
 head = data.headline(state.scope, filters)
+cases_shown = tr("suppressed") if head["cases_suppressed"] else format_number(head["cases"], lang)
 
 c1, c2, c3, c4 = st.columns(4)
-c1.metric(tr("Violation cases"), format_number(head["cases"], lang),
+c1.metric(tr("Violation cases"), cases_shown,
           help=tr("{n} found to be violations", n=format_number(head["violations"], lang)))
-c2.metric(tr("Reporting compliance"), format_share(head["compliance_rate"], lang))
+c2.metric(tr("Reporting compliance"), (tr("suppressed") if head["reports_suppressed"]
+                    else format_share(head["compliance_rate"], lang)))
 c2.caption(tr("{filed} of {expected} reports filed", filed=format_number(head["filed"], lang),
               expected=format_number(head["expected"], lang)))
 c3.metric(tr("Voter-list anomalies"), format_number(head["anomaly_flags"], lang))

@@ -25,19 +25,21 @@ name = "Indonesia" if scope is None else data.lookup(scope)["name"].title()
 st.header(name)
 
 head = data.headline(scope, filters)
+cases_shown = tr("suppressed") if head["cases_suppressed"] else format_number(head["cases"], lang)
 stages = data.stage_totals(scope)
 dpt = stages.filter(pl.col("stage") == "DPT")["voters_total"][0]
 
 v, c, a = st.columns(3)
 with v:
     st.subheader(tr("Violations"))
-    st.metric(tr("Violation cases"), format_number(head["cases"], lang))
+    st.metric(tr("Violation cases"), cases_shown)
     st.caption(tr("{registered} registered, {violations} found to be violations",
                   registered=format_number(head["registered"], lang),
                   violations=format_number(head["violations"], lang)))
 with c:
     st.subheader(tr("Reporting compliance"))
-    st.metric(tr("Reports filed"), format_share(head["compliance_rate"], lang))
+    st.metric(tr("Reports filed"), (tr("suppressed") if head["reports_suppressed"]
+                    else format_share(head["compliance_rate"], lang)))
     st.caption(tr("{filed} of {expected} reports filed", filed=format_number(head["filed"], lang),
                   expected=format_number(head["expected"], lang)))
     st.caption(tr("{n} TPS without a PTPS", n=format_number(head["tps_without_ptps"], lang)))

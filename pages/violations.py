@@ -27,6 +27,7 @@ from dashboard.components import (
 )
 from data_access import codes
 from data_access.domain import CASE_SOURCES, DECISION_DAYS, EXTENSION_DAYS, MILESTONES
+from data_access.privacy import ScopeSuppressed
 from data_access.violations import CaseFilter, flow_links, funnel_steps
 from pantau.formatting import format_date, format_number, format_share
 
@@ -104,8 +105,13 @@ filters = CaseFilter(election=state.election, stage=state.stage, received_from=s
 scope = state.scope
 level = codes.child_level(None if scope is None else codes.level_of(scope))
 cut_off = data.latest_received(state.election)
+try:
+    buckets = dict(data.lead_time_buckets(scope, filters, cut_off).iter_rows())
+except ScopeSuppressed:  # public mode: this area's cases are hidden among its siblings
+    st.info(tr("Figures for this area are suppressed in the public dashboard: too few cases "
+               "to show without pointing at people. See the level above."))
+    st.stop()
 table = data.violations_table(level, scope, filters, cut_off)
-buckets = dict(data.lead_time_buckets(scope, filters, cut_off).iter_rows())
 flows = data.handling_flows(scope, filters)
 steps = funnel_steps(flows)
 

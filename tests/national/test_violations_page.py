@@ -160,3 +160,14 @@ def test_case_list_only_in_internal_mode(monkeypatch):
     listed = next(d for d in internal.dataframe if "case_id" in d.value.columns).value
     assert len(listed) == metrics(internal)["Past the 7 + 7-day deadline"] > 0
     assert listed["region_code"].str.startswith("33").all()
+
+
+def test_a_hidden_kecamatan_page_says_suppressed_instead_of_its_counts():
+    from data_access import violations
+
+    table = violations.violations_by_region("district", "32.01")
+    hidden = table.filter("suppressed")["region_code"].to_list()
+    assert hidden, "Bogor has kecamatan with 1-4 cases: the test can fail"
+    at = run(lang="en", scope=hidden[0])
+    assert any("suppressed in the public dashboard" in i.value for i in at.info)
+    assert not at.metric and not at.dataframe
