@@ -22,7 +22,7 @@ DEMO_KEY = $(shell (stat -c %Y-%s $(STORE) 2>/dev/null; cat data_access/schema.p
 	pg-start pg-stop clean
 
 $(BIN)/.installed: requirements.txt pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	test -x $(BIN)/pip || $(PYTHON) -m venv --clear $(VENV)  # an interrupted set-up is redone
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -r requirements.txt
 	$(BIN)/pip install --quiet --no-deps -e .
