@@ -50,7 +50,7 @@ def test_map_draws_provinces_and_a_click_drills_down(offline_page, app_url):
     offline_page.wait_for_function("location.search.includes('scope=62')", timeout=30_000)
     wait_for_app(offline_page)
     offline_page.get_by_text("Kalimantan Tengah").first.wait_for()
-    _, frame = _map_frame(offline_page)
+    # Asked of whichever map iframe is current: a rerun may replace the iframe while we wait.
     offline_page.wait_for_function(
         "() => { const f = document.querySelector('iframe[title=\"streamlit_folium.st_folium\"]');"
         " return f && f.contentDocument.querySelectorAll('path.leaflet-interactive').length"
