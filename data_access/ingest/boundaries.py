@@ -26,7 +26,7 @@ import polars as pl
 from data_access.ingest import audit
 from data_access.ingest.base import Context, Options, region_codes
 from data_access.ingest.errors import IngestError, IngestRejected, IngestResult, problems_frame
-from data_access.store import record_dataset, writing
+from data_access.store import record_dataset, track_changes, writing
 from pantau.settings import get_settings
 
 _ROW = re.compile(r"row (\d+): (.*)$")
@@ -99,6 +99,7 @@ def ingest_boundaries(path: Path, options: Options, sha: str, started: datetime,
     try:
         with writing(url) as conn:
             ctx.conn = conn
+            track_changes(conn)  # files and the audit row only: no rollup to refresh
             missing = sorted(set(codes) - set(region_codes(ctx).to_list()))
             if missing:
                 ctx.notes.append(f"{len(missing):,} code(s) not in the store's region list (a "

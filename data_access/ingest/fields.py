@@ -47,9 +47,10 @@ class FieldType:
             return self._apply(cell)
         distinct = cell.drop_nulls().unique()
         value, reason = self._apply(distinct)
-        parsed = pl.DataFrame({"c": distinct, "v": value, "r": reason})
-        mapped = pl.DataFrame({"c": cell}).join(parsed, on="c", how="left", maintain_order="left")
-        return mapped["v"], mapped["r"]
+        # Each cell's position among the distinct values, through an Enum of them: one hashing
+        # pass, about half the cost of joining the parsed values back (5M cells: 0.18 s / 0.33 s).
+        position = cell.cast(pl.Enum(distinct)).to_physical()
+        return value.gather(position).alias("v"), reason.gather(position).alias("r")
 
     def _apply(self, cell: pl.Series) -> tuple[pl.Series, pl.Series]:
         stripped = pl.col("c").str.strip_chars()
@@ -82,25 +83,38 @@ class Integer(FieldType):
     """A whole number: ``1.234.567``, ``1234567`` or ``1.234.567,00`` (a zero decimal part)."""
 
     minimum: int = 0
+    maximum: int | None = None  # e.g. a TPS number: three digits (and the extract's Int32)
     dtype: pl.DataType = pl.Int64()
     few_values: bool = False
 
     @property
     def label(self) -> str:  # type: ignore[override]
+        if self.maximum is not None:
+            return f"a whole number from {self.minimum} to {self.maximum}"
         return "a whole number" + (" (1 or more)" if self.minimum == 1 else "")
+
+    def _out_of_range(self, value: pl.Expr) -> pl.Expr:
+        """The reason a whole number is out of range (null when it is not)."""
+        reason = pl.when(value < self.minimum).then(pl.lit(f"must be {self.minimum} or more"))
+        if self.maximum is not None:
+            reason = reason.when(value > self.maximum).then(
+                pl.lit(f"must be {self.maximum} or less"))
+        return reason
 
     def parse(self, cell: pl.Series) -> tuple[pl.Series, pl.Series]:
         """Plain digits are the common case and a cast parses them; only the other cells (grouped
         thousands, blanks with spaces, errors) go through the rules."""
         direct = cell.cast(pl.Int64, strict=False)
         slow = cell.is_not_null() & direct.is_null()
-        low = (direct < self.minimum).fill_null(False)
+        out = direct < self.minimum
+        if self.maximum is not None:
+            out = out | (direct > self.maximum)
         reason = pl.repeat(None, cell.len(), dtype=pl.Utf8, eager=True).alias(cell.name)
-        if low.any():
-            frame = pl.DataFrame({"v": direct, "low": low})
-            reason = frame.select(pl.when("low").then(pl.lit(f"must be {self.minimum} or more"))
-                                  )["literal"].alias(cell.name)
-            direct = frame.select(pl.when(~pl.col("low")).then("v"))["v"]
+        if out.fill_null(False).any():
+            frame = pl.DataFrame({"v": direct}).with_columns(
+                self._out_of_range(pl.col("v")).alias("r"))
+            reason = frame["r"].alias(cell.name)
+            direct = frame.select(pl.when(pl.col("r").is_null()).then("v"))["v"]
         if slow.any():
             positions = slow.arg_true()
             value, why = self._apply(cell.gather(positions))
@@ -118,8 +132,7 @@ class Integer(FieldType):
         reason = (
             pl.when(cell.is_null()).then(None)
             .when(ok & value.is_null()).then(pl.lit("too large a number"))
-            .when(ok & (value < self.minimum)).then(pl.lit(f"must be {self.minimum} or more"))
-            .when(ok).then(None)
+            .when(ok).then(self._out_of_range(value))
             .when(text.str.contains(r"^-[0-9]")).then(pl.lit(f"must be {self.minimum} or more"))
             .when(text.str.contains(r"^[0-9]{1,3}(\.[0-9]{3})*,[0-9]+$|^[0-9]+,[0-9]+$"))
             .then(pl.lit("not a whole number (it has a decimal part)"))

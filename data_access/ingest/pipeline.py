@@ -29,7 +29,7 @@ from data_access.ingest.columns import ColumnMatch, is_known, match_columns
 from data_access.ingest.errors import PROBLEM_SCHEMA, IngestError, IngestRejected, IngestResult
 from data_access.ingest.fields import Field, Integer
 from data_access.ingest.readers import ROW, RawTable, column_name, read_table
-from data_access.store import discard_stale_work_files, record_dataset, writing
+from data_access.store import discard_stale_work_files, record_dataset, track_changes, writing
 
 Progress = Callable[[str], None]
 TEST_PAUSE_ENV = "PANTAU_TEST_INGEST_PAUSE"
@@ -39,18 +39,22 @@ class _Abort(Exception):
     """Raised inside the write to discard it (the store stays as it was)."""
 
 
+# Columns parsed side by side: each field's parse is a chain of eager polars operations, most of
+# them on one core, and polars releases the GIL (5M reports: 1.2 s of CPU, in 0.65 s of wall time
+# when both cores are free).
+PARSE_THREADS = 2
+
+
 def parse_fields(frame: pl.DataFrame, fields: tuple[Field, ...],
                  defaults: dict[str, object]) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Typed columns for every field (an absent optional column is null, or the command-line
     default), and one problem per cell that does not parse or required cell left blank."""
-    columns: dict[str, pl.Series] = {ROW: frame[ROW]}
-    parts = []
-    for field in fields:
+
+    def parse(field: Field) -> tuple[pl.Series, pl.DataFrame | None]:
         if field.name not in frame.columns:
             default = defaults.get(field.name)
-            columns[field.name] = pl.repeat(default, frame.height, dtype=field.type.dtype,
-                                            eager=True).alias(field.name)
-            continue
+            return pl.repeat(default, frame.height, dtype=field.type.dtype,
+                             eager=True).alias(field.name), None
         cell = frame[field.name]
         if field.name in defaults:
             cell = cell.fill_null(str(defaults[field.name]))
@@ -59,13 +63,18 @@ def parse_fields(frame: pl.DataFrame, fields: tuple[Field, ...],
             reason = pl.select(pl.when(pl.lit(value).is_null() & pl.lit(reason).is_null())
                                .then(pl.lit("a value is required"))
                                .otherwise(pl.lit(reason)))[:, 0]
-        columns[field.name] = value.alias(field.name)
-        if reason.null_count() < reason.len():
-            bad = reason.is_not_null()
-            parts.append(pl.DataFrame({
-                "row": frame[ROW].filter(bad), "column": field.name,
-                "value": cell.filter(bad), "reason": reason.filter(bad),
-            }, schema=PROBLEM_SCHEMA))
+        if reason.null_count() == reason.len():
+            return value.alias(field.name), None
+        bad = reason.is_not_null()
+        return value.alias(field.name), pl.DataFrame({
+            "row": frame[ROW].filter(bad), "column": field.name,
+            "value": cell.filter(bad), "reason": reason.filter(bad),
+        }, schema=PROBLEM_SCHEMA)
+
+    with ThreadPoolExecutor(max_workers=PARSE_THREADS) as pool:
+        parsed = list(pool.map(parse, fields))
+    columns = [frame[ROW], *[value for value, _ in parsed]]
+    parts = [problem for _, problem in parsed if problem is not None]
     problems = pl.concat(parts) if parts else pl.DataFrame(schema=PROBLEM_SCHEMA)
     return pl.DataFrame(columns), problems
 
@@ -134,6 +143,7 @@ def ingest(kind: Kind, path: Path, options: Options | None = None, *, url: str |
     try:
         with writing(url) as conn:
             ctx.conn = conn
+            track_changes(conn)  # every kind writes through the store's helpers
             say("checking against the store")
             parsed, more = kind.check(ctx, parsed)
             problems = pl.concat([problems, more])

@@ -258,8 +258,10 @@ def _tidy(table: RawTable) -> RawTable:
     frame = frame.select(
         pl.int_range(FIRST_DATA_ROW, pl.len() + FIRST_DATA_ROW, dtype=pl.Int64).alias(ROW),
         *frame.columns)
-    if frame.width > 1:
-        cells = [c for c in frame.columns if c != ROW]
+    cells = [c for c in frame.columns if c != ROW]
+    # A column without an empty cell means no blank row (null counts are kept with the columns,
+    # so this costs nothing; the row-wise test takes a quarter of a second at 5M rows).
+    if cells and all(frame[c].null_count() > 0 for c in cells):
         blank = pl.all_horizontal(pl.col(c).is_null() for c in cells)
         keep = frame.select(~blank).to_series()
         if not keep.all():

@@ -9,13 +9,15 @@ six million rows nationally — so every check is a vectorised join.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import polars as pl
 import sqlalchemy as sa
 
-from data_access import schema
+from data_access import rollups, schema
 from data_access.ingest.base import Context, Kind, duplicates, unknown
 from data_access.ingest.fields import Boolean, Date, Field, Integer, Text
-from data_access.store import upsert
+from data_access.store import changed_rows, declare_changes, staged, upsert
 
 FIELDS = (
     Field("report_id", Integer(minimum=1), required=True,
@@ -33,21 +35,44 @@ FIELDS = (
 
 
 def check(ctx: Context, frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-    obligations = ctx.fetch(sa.select(schema.report_obligation.c.obligation_id))["obligation_id"]
-    problems = [
-        duplicates(frame, ["report_id"], "report_id"),
-        duplicates(frame, ["obligation_id"], "obligation_id (one report per obligation)"),
-        unknown(frame, "obligation_id", obligations,
-                "unknown obligation: not in the store's report schedule (load "
-                "report-obligations first)"),
-    ]
+    # The file's own duplicates are looked for while the store's obligations are fetched.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        within = pool.submit(lambda: [
+            duplicates(frame, ["report_id"], "report_id"),
+            duplicates(frame, ["obligation_id"], "obligation_id (one report per obligation)")])
+        obligations = ctx.fetch(sa.select(schema.report_obligation.c.obligation_id))
+        problems = [
+            *within.result(),
+            unknown(frame, "obligation_id", obligations["obligation_id"],
+                    "unknown obligation: not in the store's report schedule (load "
+                    "report-obligations first)"),
+        ]
     return frame, pl.concat(problems)
 
 
+# A file with fewer rows than this share of the store's obligations has the areas it touches
+# traced (one join of its keys), and only their compliance-rollup rows are recomputed; a larger one
+# touches nearly every kecamatan, so the whole rollup is recomputed without tracing.
+AREA_REFRESH_SHARE = 0.1
+
+
 def load(ctx: Context, frame: pl.DataFrame) -> int:
-    assert ctx.conn is not None
+    """Upsert the rows; only those the store does not already hold as they are are written, and
+    only the rollup areas those touch are recomputed (loading the same file again writes
+    nothing). Returns the rows accepted, all of which the store then holds."""
+    conn = ctx.conn
+    assert conn is not None
     rows = frame.with_columns(pl.col("has_findings").fill_null(False))
-    return upsert(ctx.conn, schema.supervision_report, rows, [["report_id"], ["obligation_id"]])
+    table = schema.supervision_report
+    changed = changed_rows(conn, table, rows)  # report_id and obligation_id unique: checked
+    obligations = conn.execute(sa.select(sa.func.count())
+                               .select_from(schema.report_obligation)).scalar_one()
+    if changed.height < AREA_REFRESH_SHARE * obligations:
+        keys = changed.select("report_id", "obligation_id")
+        with staged(conn, keys, "pantau_report_keys", table) as keyed:
+            declare_changes(conn, table, rollups.report_areas(conn, keyed))
+    upsert(conn, table, changed, [["report_id"], ["obligation_id"]])
+    return rows.height
 
 
 KIND = Kind("supervision-reports", "Supervision reports (LHP, Form A) filed against obligations.",

@@ -53,7 +53,7 @@ FIELDS = (
           doc="family card (KK) number"),
     Field("village_code", RegionCode(("village",)), required=True,
           aliases=("kode desa", "kode wilayah", "kode kelurahan"), doc="desa/kelurahan code"),
-    Field("tps", Integer(minimum=1), required=True, aliases=("no tps", "nomor tps"),
+    Field("tps", Integer(minimum=1, maximum=999), required=True, aliases=("no tps", "nomor tps"),
           doc="TPS number in the desa"),
 )
 

@@ -43,6 +43,15 @@ def test_numbers_that_are_not_counts(text, reason):
     assert parse(Integer(), [text]) == [(None, reason)]
 
 
+def test_a_number_within_a_range():
+    """A TPS number has three digits: the plain and the slow (grouped) paths both check it."""
+    tps = Integer(minimum=1, maximum=999)
+    assert parse(tps, ["1", "999", "1000", "1.000", "0", "9101014508900001", "007"]) == [
+        (1, None), (999, None), (None, "must be 999 or less"), (None, "must be 999 or less"),
+        (None, "must be 1 or more"), (None, "must be 999 or less"), (7, None)]
+    assert tps.label == "a whole number from 1 to 999"
+
+
 def test_blank_numbers_are_null_without_a_reason():
     assert parse(Integer(), [None, "   "]) == [(None, None), (None, None)]
 

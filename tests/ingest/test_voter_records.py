@@ -123,3 +123,14 @@ def test_nik_typed_as_numbers_in_a_workbook_is_refused(store, tmp_path):
     assert rejected.value.result.messages == [
         "dpt.xlsx, column nik: stored as numbers in the workbook, which keep only 15 digits: "
         "format the column as text and export again"]
+
+
+def test_a_nik_in_the_tps_column_is_a_rejected_row_not_a_crash(store, tmp_path):
+    """Columns swapped in the file (found by tests/ingest/test_fuzz.py): a 16-digit number where
+    the TPS number belongs is refused as a TPS number, which has three digits."""
+    path = write(tmp_path, "dpt.csv", HEADER + "R1,1,Siti Rahasia,05-08-1990,P,S,,,9101012001,"
+                 "9101014508900001\n")
+    with pytest.raises(IngestRejected) as rejected:
+        ingest("voter-records", path)
+    assert [m.split(": ", 1)[1] for m in rejected.value.result.messages] == [
+        "value '9101014508900001': must be 999 or less"]
