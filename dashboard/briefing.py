@@ -218,11 +218,19 @@ def headline_slide(ctx: BriefingContext) -> SlideContent:
     end = _cut_off(ctx)
     message = (tr("Data up to {date}", date=format_date(end, lang)) if end
                else tr("No dated records for this selection."))
+    def hidden_or(suppressed: bool, shown: str) -> str:
+        return tr("suppressed") if suppressed else shown
+
     return SlideContent("headline", tr("Situation in {scope}", scope=ctx.scope_name), message,
                         numbers=(
-                            (tr("Violation cases"), format_number(head["cases"], lang)),
-                            (tr("Reporting compliance"), format_share(head["compliance_rate"], lang)),
-                            (tr("Voter-list anomalies"), format_number(head["anomaly_flags"], lang)),
+                            (tr("Violation cases"), hidden_or(
+                                head["cases_suppressed"], format_number(head["cases"], lang))),
+                            (tr("Reporting compliance"), hidden_or(
+                                head["reports_suppressed"],
+                                format_share(head["compliance_rate"], lang))),
+                            (tr("Voter-list anomalies"), hidden_or(
+                                head["anomalies_suppressed"],
+                                format_number(head["anomaly_flags"], lang))),
                             (tr("TPS with a supervisor"), format_share(head["coverage"], lang)),
                         ))
 

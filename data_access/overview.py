@@ -79,7 +79,9 @@ def headline(scope: str | None = None, filters: OverviewFilter = OverviewFilter(
     reports = _or_hidden(lambda: compliance.compliance_summary(
         scope, filters.election, filters.stage, filters.date_to, filters.date_from,
         engine=engine), ("expected", "filed", "on_time", "rate"))
-    flags = anomalies.anomalies_by_rule(scope, engine=engine)["flags"].sum()
+    rules = anomalies.anomalies_by_rule(scope, engine=engine)
+    flags_hidden = bool(rules[FLAG].any()) if FLAG in rules.columns else False
+    flags = None if flags_hidden else int(rules["flags"].sum())
     staffing = compliance.staffing_summary(scope, engine=engine)
     tps, unstaffed = staffing["polling_stations"], staffing["tps_without_ptps"]
     return {
@@ -88,7 +90,8 @@ def headline(scope: str | None = None, filters: OverviewFilter = OverviewFilter(
         "registered": cases["registered"],
         "expected": reports["expected"], "filed": reports["filed"],
         "on_time": reports["on_time"], "compliance_rate": reports["rate"],
-        "anomaly_flags": int(flags), "polling_stations": tps, "tps_without_ptps": unstaffed,
+        "anomaly_flags": flags, "anomalies_suppressed": flags_hidden,
+        "polling_stations": tps, "tps_without_ptps": unstaffed,
         "coverage": (tps - unstaffed) / tps if tps else None,
     }
 

@@ -31,7 +31,8 @@ c2.metric(tr("Reporting compliance"), (tr("suppressed") if head["reports_suppres
                     else format_share(head["compliance_rate"], lang)))
 c2.caption(tr("{filed} of {expected} reports filed", filed=format_number(head["filed"], lang),
               expected=format_number(head["expected"], lang)))
-c3.metric(tr("Voter-list anomalies"), format_number(head["anomaly_flags"], lang))
+c3.metric(tr("Voter-list anomalies"), (tr("suppressed") if head["anomalies_suppressed"]
+                    else format_number(head["anomaly_flags"], lang)))
 c4.metric(tr("TPS with a supervisor"), format_share(head["coverage"], lang),
           help=tr("{n} TPS without a PTPS", n=format_number(head["tps_without_ptps"], lang)))
 

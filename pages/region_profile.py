@@ -46,7 +46,8 @@ with c:
 with a:
     st.subheader(tr("Voter list"))
     st.metric(tr("Voters (DPT)"), format_number(dpt, lang))
-    st.caption(tr("{n} anomaly flags", n=format_number(head["anomaly_flags"], lang)))
+    st.caption(tr("{n} anomaly flags", n=(tr("suppressed") if head["anomalies_suppressed"]
+                    else format_number(head["anomaly_flags"], lang))))
 
 COLUMNS = ("voters", "cases", "rate_per_100k", "compliance_rate", "anomaly_flags",
            "tps_without_ptps_share")

@@ -171,3 +171,16 @@ def test_a_hidden_kecamatan_page_says_suppressed_instead_of_its_counts():
     at = run(lang="en", scope=hidden[0])
     assert any("suppressed in the public dashboard" in i.value for i in at.info)
     assert not at.metric and not at.dataframe
+
+
+def test_the_overview_headline_of_a_hidden_kecamatan_says_suppressed_not_zero():
+    from data_access import overview, violations
+
+    hidden = violations.violations_by_region("district", "32.01").filter("suppressed")
+    head = overview.headline(hidden["region_code"][0])
+    assert head["cases_suppressed"] and head["cases"] is None and head["violations"] is None
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params.update(scope=hidden["region_code"][0], lang="en")
+    at.run()
+    assert not at.exception, at.exception
+    assert {m.label: m.value for m in at.metric}["Violation cases"] == "suppressed"
