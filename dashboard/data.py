@@ -15,6 +15,7 @@ import streamlit as st
 
 from data_access import anomalies, compliance, overview, provenance, regions, violations, voter_list
 from data_access.engine import store_version
+from pantau.settings import get_settings
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -22,15 +23,20 @@ TTL_SECONDS = 600
 
 
 def cached(fn: Callable[P, R]) -> Callable[P, R]:
-    """Cache ``fn``'s result per store version and arguments."""
+    """Cache ``fn``'s result per store version, privacy settings and arguments. The privacy
+    settings (``PANTAU_MODE``, ``PANTAU_SUPPRESSION_K``) are read by ``data_access`` on every
+    call, never passed by a caller, so they are part of the key: a result computed in one mode
+    is never served in the other."""
 
     @st.cache_data(ttl=TTL_SECONDS, show_spinner=False, max_entries=512)
-    def run(version: str, name: str, *args: object, **kwargs: object) -> R:
+    def run(version: str, mode: str, k: int, name: str, *args: object, **kwargs: object) -> R:
         return fn(*args, **kwargs)
 
     @wraps(fn)
     def call(*args: P.args, **kwargs: P.kwargs) -> R:
-        return run(store_version(), fn.__qualname__, *args, **kwargs)
+        settings = get_settings()
+        return run(store_version(), settings.mode, settings.suppression_k, fn.__qualname__,
+                   *args, **kwargs)
 
     return call
 
@@ -58,7 +64,7 @@ def region_exists(code: str) -> bool:
 
 
 # Pelanggaran page. Case-level rows (data_access.cases) are deliberately not cached: every call
-# must reach the mode check and, once the internal mode exists, its access log.
+# must reach the role check and the access log.
 from data_access import cases  # noqa: E402
 
 violations_table = cached(violations.violations_table)
@@ -102,37 +108,3 @@ anomalies_by_region = cached(anomalies.anomalies_by_region)
 
 # Tentang Data: each dataset's sources from the ingest audit log (issue 7).
 ingest_sources = cached(provenance.ingest_sources)
-
-
-# Small-cell suppression (issue 8): these results depend on PANTAU_MODE and PANTAU_SUPPRESSION_K,
-# which data_access reads on every call (no caller may pass them). The cache key carries both, so
-# a result computed in one mode is never served in the other; these bindings replace the ones
-# above for the functions whose output suppression changes.
-def cached_per_mode(fn: Callable[P, R]) -> Callable[P, R]:
-    """:func:`cached`, keyed also by the privacy settings."""
-    from pantau.settings import get_settings
-
-    @st.cache_data(ttl=TTL_SECONDS, show_spinner=False, max_entries=512)
-    def run(version: str, mode: str, k: int, name: str, *args: object, **kwargs: object) -> R:
-        return fn(*args, **kwargs)
-
-    @wraps(fn)
-    def call(*args: P.args, **kwargs: P.kwargs) -> R:
-        settings = get_settings()
-        return run(store_version(), settings.mode, settings.suppression_k, fn.__qualname__,
-                   *args, **kwargs)
-
-    return call
-
-
-region_metrics = cached_per_mode(overview.region_metrics)
-violations_table = cached_per_mode(violations.violations_table)
-violations_by_region = cached_per_mode(violations.violations_by_region)
-region_compliance = cached_per_mode(compliance.region_compliance)
-compliance_matrix = cached_per_mode(compliance.compliance_matrix)
-least_compliant = cached_per_mode(compliance.least_compliant)
-compliance_by_region = cached_per_mode(compliance.compliance_by_region)
-anomaly_map_metrics = cached_per_mode(anomalies.anomaly_map_metrics)
-anomaly_totals = cached_per_mode(anomalies.anomaly_totals)
-anomaly_rule_counts = cached_per_mode(anomalies.anomaly_rule_counts)
-anomalies_by_region = cached_per_mode(anomalies.anomalies_by_region)

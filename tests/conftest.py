@@ -12,14 +12,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from data_access import schema
 from data_access.engine import is_duckdb, make_engine
-from data_access.store import bulk_insert, writing
 from pantau.settings import get_settings
 from tests import fixture_store
+from tests.scratch import load_frames, private_schema
 from tests.servers import dashboard_server
 
 
@@ -75,34 +73,14 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         items[:] = [item for item in items if item not in independent]
 
 
-def with_search_path(url: str, schema_name: str) -> str:
-    """``url`` whose sessions see ``schema_name`` first: a private store inside one database."""
-    return sa.make_url(url).update_query_dict(
-        {"options": f"-csearch_path={schema_name}"}).render_as_string(hide_password=False)
-
-
 @pytest.fixture(scope="session")
 def fixture_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if not on_server():
         yield fixture_store.build(tmp_path_factory.mktemp("store") / "fixture.duckdb")
         return
-    settings = get_settings()
-    name = f"fixture_{os.getpid()}"
-    reader = sa.make_url(settings.database_url).username
-    admin = make_engine(settings.writer_database_url)
-    with admin.begin() as conn:
-        conn.exec_driver_sql(f"DROP SCHEMA IF EXISTS {name} CASCADE")
-        conn.exec_driver_sql(f"CREATE SCHEMA {name}")
-        conn.exec_driver_sql(f'GRANT USAGE ON SCHEMA {name} TO "{reader}"')
-    with writing(with_search_path(settings.writer_database_url, name), fresh=True) as conn:
-        for table_name, frame in fixture_store.frames().items():
-            bulk_insert(conn, schema.metadata.tables[table_name], frame)
-    try:
-        yield with_search_path(settings.database_url, name)
-    finally:
-        with admin.begin() as conn:
-            conn.exec_driver_sql(f"DROP SCHEMA IF EXISTS {name} CASCADE")
-        admin.dispose()
+    with private_schema("fixture") as (writer, reader):
+        load_frames(writer, fixture_store.frames())
+        yield reader
 
 
 @pytest.fixture(scope="session")

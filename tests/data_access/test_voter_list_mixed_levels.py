@@ -11,21 +11,18 @@ Built on whichever engine ``PANTAU_DATABASE_URL`` names, as the shared fixture s
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import polars as pl
 import pytest
-import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from data_access import schema, voter_list
+from data_access import voter_list
 from data_access.engine import make_engine
-from data_access.store import bulk_insert, writing
 from pantau.reference import with_ancestry
-from pantau.settings import get_settings
-from tests.conftest import on_server, with_search_path
+from tests.conftest import on_server
+from tests.scratch import load_frames, private_schema
 
 REGIONS = [
     ("81", "province", None, "PROVINSI A"),
@@ -85,35 +82,17 @@ def _frames() -> dict[str, pl.DataFrame]:
     return {"region": regions, "voter_list_recap": recap}
 
 
-def _load(url: str) -> None:
-    with writing(url, fresh=True) as conn:
-        for name, frame in _frames().items():
-            bulk_insert(conn, schema.metadata.tables[name], frame)
-
-
 @pytest.fixture(scope="module")
 def mixed_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The scratch store's reader URL, built as tests/conftest.py builds the fixture store."""
     if not on_server():
         url = f"duckdb:///{Path(tmp_path_factory.mktemp('mixed')) / 'mixed.duckdb'}"
-        _load(url)
+        load_frames(url, _frames())
         yield url
         return
-    settings = get_settings()
-    name = f"voter_mixed_{os.getpid()}"
-    reader = sa.make_url(settings.database_url).username
-    admin = make_engine(settings.writer_database_url)
-    with admin.begin() as conn:
-        conn.exec_driver_sql(f"DROP SCHEMA IF EXISTS {name} CASCADE")
-        conn.exec_driver_sql(f"CREATE SCHEMA {name}")
-        conn.exec_driver_sql(f'GRANT USAGE ON SCHEMA {name} TO "{reader}"')
-    try:
-        _load(with_search_path(settings.writer_database_url, name))
-        yield with_search_path(settings.database_url, name)
-    finally:
-        with admin.begin() as conn:
-            conn.exec_driver_sql(f"DROP SCHEMA IF EXISTS {name} CASCADE")
-        admin.dispose()
+    with private_schema("voter_mixed") as (writer, reader):
+        load_frames(writer, _frames())
+        yield reader
 
 
 @pytest.fixture(scope="module")

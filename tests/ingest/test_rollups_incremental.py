@@ -10,8 +10,6 @@ fixture store is in tests/conftest.py).
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -23,11 +21,10 @@ import sqlalchemy as sa
 from data_access import rollups, schema
 from data_access.engine import make_engine
 from data_access.ingest import ingest
-from data_access.store import bulk_insert, writing
-from pantau.settings import get_settings
 from tests import fixture_store
-from tests.conftest import on_server, with_search_path
+from tests.conftest import on_server
 from tests.ingest.helpers import store_digest, write
+from tests.scratch import load_frames, private_schema
 
 ROLL = schema.compliance_rollup
 KEYS = ("election", "stage", "body", "due_date", "province_code", "regency_code", "district_code")
@@ -48,21 +45,9 @@ def loaded_url(tmp_path: Path) -> Iterator[str]:
     if not on_server():
         yield fixture_store.build(tmp_path / "store.duckdb")
         return
-    settings = get_settings()
-    name = f"ingest_{os.getpid()}_{uuid.uuid4().hex[:8]}"
-    admin = make_engine(settings.writer_database_url)
-    with admin.begin() as conn:
-        conn.exec_driver_sql(f"CREATE SCHEMA {name}")
-    url = with_search_path(settings.writer_database_url, name)
-    try:
-        with writing(url, fresh=True) as conn:
-            for table_name, frame in fixture_store.frames().items():
-                bulk_insert(conn, schema.metadata.tables[table_name], frame)
-        yield url
-    finally:
-        with admin.begin() as conn:
-            conn.exec_driver_sql(f"DROP SCHEMA IF EXISTS {name} CASCADE")
-        admin.dispose()
+    with private_schema("ingest") as (writer, _reader):
+        load_frames(writer, fixture_store.frames())
+        yield writer
 
 
 def rollup_rows(conn: sa.Connection) -> dict[tuple, tuple[int, int, int]]:
