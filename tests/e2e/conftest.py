@@ -39,20 +39,27 @@ def page(browser):
     context.close()
 
 
+def only_the_app(page, app_url: str) -> list[str]:
+    """Refuse every request of ``page`` that is not to the app (or inline data); the refused
+    URLs are collected in the returned list, for the test to assert it empty."""
+    blocked: list[str] = []
+
+    def route(request_route) -> None:
+        if request_route.request.url.startswith((app_url, "data:", "blob:", "about:")):
+            request_route.continue_()
+        else:
+            blocked.append(request_route.request.url)
+            request_route.abort()
+
+    page.route("**/*", route)
+    return blocked
+
+
 @pytest.fixture
 def offline_page(page, app_url):
     """A page that may only talk to the app: maps, charts and downloads must work with no
     internet. Any request elsewhere fails the test."""
-    blocked: list[str] = []
-
-    def only_the_app(route) -> None:
-        if route.request.url.startswith((app_url, "data:", "blob:", "about:")):
-            route.continue_()
-        else:
-            blocked.append(route.request.url)
-            route.abort()
-
-    page.route("**/*", only_the_app)
+    blocked = only_the_app(page, app_url)
     yield page
     assert blocked == [], f"requests outside the app: {blocked[:5]}"
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import SCREENSHOTS, wait_for_app
+from tests.e2e.conftest import SCREENSHOTS, only_the_app, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -26,16 +26,7 @@ def projector(browser, deck_url, request):
     context = browser.new_context(viewport={"width": width, "height": height})
     page = context.new_page()
     page.set_default_timeout(120_000)
-    blocked: list[str] = []
-
-    def only_the_app(route) -> None:
-        if route.request.url.startswith((deck_url, "data:", "blob:", "about:")):
-            route.continue_()
-        else:
-            blocked.append(route.request.url)
-            route.abort()
-
-    page.route("**/*", only_the_app)
+    blocked = only_the_app(page, deck_url)
     yield page
     context.close()
     assert blocked == [], f"requests outside the app: {blocked[:5]}"

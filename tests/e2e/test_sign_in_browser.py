@@ -7,7 +7,7 @@ import pytest
 
 from data_access.security import accounts
 from tests.accounts import TEST_ADMIN
-from tests.e2e.conftest import screenshot, wait_for_app
+from tests.e2e.conftest import only_the_app, screenshot, wait_for_app
 from tests.servers import dashboard_server
 
 pytestmark = pytest.mark.browser
@@ -25,10 +25,7 @@ def internal_url():
 
 
 def test_sign_in_then_the_case_list(page, internal_url):
-    blocked: list[str] = []
-    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(
-        (internal_url, "data:", "blob:", "about:")) else (blocked.append(route.request.url),
-                                                         route.abort()))
+    blocked = only_the_app(page, internal_url)
     page.goto(f"{internal_url}/pelanggaran?scope=33")
     wait_for_app(page)
     page.get_by_label("Nama pengguna").wait_for()
