@@ -263,11 +263,15 @@ store_load = sa.Table(
     sa.Column("revision", sa.String(32), nullable=False),  # the schema revision it was loaded at
 )
 
-# PostgreSQL only (migration 0003): a drill-down reads one kab/kota or kecamatan out of millions of
-# rows, which a row store answers from an index (1.2 s -> 3 ms for one kecamatan's obligations);
-# DuckDB's column scans with zone maps need none, and an index there would only slow the loads.
+# PostgreSQL only (migrations 0003, 0004): a drill-down reads one kab/kota or kecamatan out of
+# millions of rows, which a row store answers from an index (1.2 s -> 3 ms for one kecamatan's
+# obligations; 110-176 ms -> 3 ms for a kab/kota's violations beside its voters); DuckDB's column
+# scans with zone maps need none, and an index there would only slow the loads.
 for _table, _column in ((report_obligation, "regency_code"), (report_obligation, "district_code"),
                         (polling_station, "district_code"), (supervisor, "district_code"),
-                        (voter_list_recap, "district_code")):
+                        (voter_list_recap, "district_code"),
+                        (polling_station, "regency_code"), (region, "regency_code"),
+                        (region, "district_code"), (anomaly_flag, "district_code"),
+                        (voter_list_recap, "regency_code")):
     sa.Index(f"ix_{_table.name}_{_column}", _table.c[_column]).ddl_if(dialect="postgresql")
 del _table, _column

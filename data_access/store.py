@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import hashlib
 import os
 import shutil
 from collections.abc import Iterable, Iterator
@@ -271,11 +272,25 @@ def _copy_csv(conn: Connection, table: sa.Table, frame: pl.DataFrame) -> None:
 def record_dataset(conn: Connection, dataset_id: str, kind: str, source: str, *,
                    synthetic: bool, row_count: int, note: str | None = None) -> None:
     """Upsert the provenance row every screen reads to say where its numbers come from."""
+    dataset_id = _fitting_id(dataset_id)
     conn.execute(sa.delete(schema.dataset).where(schema.dataset.c.dataset_id == dataset_id))
     conn.execute(sa.insert(schema.dataset).values(
         dataset_id=dataset_id, kind=kind, source=source, synthetic=synthetic,
         loaded_at=_utcnow(), row_count=row_count, note=note,
     ))
+
+
+def _fitting_id(dataset_id: str) -> str:
+    """``dataset_id`` within its column's width (an ingest's is ``ingest:<kind>:<file name>``):
+    PostgreSQL refuses a longer value, which failed the load of any file with a name of more than
+    about 40 characters at its last statement (DuckDB does not enforce the width). A long id keeps
+    its beginning and ends in a digest of the whole, so each file still has its own row, the same
+    one at every load; ``source`` keeps the full file name."""
+    width = schema.dataset.c.dataset_id.type.length
+    if len(dataset_id) <= width:
+        return dataset_id
+    digest = hashlib.sha256(dataset_id.encode()).hexdigest()[:12]
+    return f"{dataset_id[:width - len(digest) - 1]}~{digest}"
 
 
 def _insert_missing(conn: Connection, table: sa.Table, frame: pl.DataFrame, key: str) -> int:

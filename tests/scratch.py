@@ -23,6 +23,20 @@ def with_search_path(url: str, schema_name: str) -> str:
         {"options": f"-csearch_path={schema_name}"}).render_as_string(hide_password=False)
 
 
+def schema_of(url: str) -> str:
+    """The schema a :func:`with_search_path` URL puts first."""
+    options = sa.make_url(url).query.get("options", "")
+    assert isinstance(options, str) and options.startswith("-csearch_path="), url
+    return options.removeprefix("-csearch_path=").split(",")[0]
+
+
+def with_application_name(url: str, name: str) -> str:
+    """``url`` whose sessions show as ``name`` in ``pg_stat_activity``: how a test finds the
+    server sessions of the loads it started (and only those)."""
+    return sa.make_url(url).update_query_dict({"application_name": name}).render_as_string(
+        hide_password=False)
+
+
 def load_frames(url: str, frames: dict[str, pl.DataFrame]) -> None:
     """A fresh store at ``url`` holding exactly ``frames`` (table name → rows)."""
     with writing(url, fresh=True) as conn:

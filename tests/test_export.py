@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterator
 
 import openpyxl
 import polars as pl
@@ -17,6 +18,8 @@ from data_access.store import load_reference
 from pantau.cli import main as cli_main
 from pantau.export import DATASETS, dataset_frame, export_dataset, to_bytes
 from tests import fixture_store
+from tests.conftest import on_server
+from tests.scratch import private_schema
 
 
 @pytest.fixture()
@@ -108,11 +111,23 @@ def test_formula_text_is_neutralised_in_every_format():
     assert {c.data_type for c in cells} == {"s"}  # text, never a formula ("f")
 
 
-def test_exports_work_on_a_fresh_store_with_one_ingested_file(tmp_path, monkeypatch):
-    url = f"duckdb:///{tmp_path / 'fresh.duckdb'}"
+@pytest.fixture()
+def fresh_urls(tmp_path) -> Iterator[tuple[str, str]]:
+    """(writer, reader) URLs of a new, empty store: a file, or a private schema on the server."""
+    if not on_server():
+        url = f"duckdb:///{tmp_path / 'fresh.duckdb'}"
+        yield url, url
+        return
+    with private_schema("export") as urls:
+        yield urls
+
+
+def test_exports_work_on_a_fresh_store_with_one_ingested_file(fresh_urls, tmp_path, monkeypatch):
+    writer, reader = fresh_urls
     frames = fixture_store.frames()
-    load_reference(frames["region"], frames["polling_station"].head(0), url=url)
-    monkeypatch.setenv("PANTAU_DATABASE_URL", url)
+    load_reference(frames["region"], frames["polling_station"].head(0), url=writer)
+    monkeypatch.setenv("PANTAU_DATABASE_URL", reader)
+    monkeypatch.setenv("PANTAU_WRITER_DATABASE_URL", writer)
     monkeypatch.setenv("PANTAU_DATA_DIR", str(tmp_path))
     recap = tmp_path / "rekap.csv"
     recap.write_text("kode;tahapan;total\n91;DPT;1.234\n92;DPT;5\n", encoding="utf-8")

@@ -22,6 +22,10 @@ import polars as pl
 from data_access.codes import LEVELS, Level
 
 _SPACES = r"[\s\u00a0\u202f]"
+# The largest value of a 32-bit INTEGER column (DuckDB and PostgreSQL alike): the maximum of an
+# Integer field stored in one, so that a bigger number is the cell's problem instead of a
+# conversion error that fails the whole load with a traceback.
+INT32_MAX = 2**31 - 1
 
 
 class FieldType:
@@ -74,8 +78,13 @@ class Text(FieldType):
 
     def rules(self, cell: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
         too_long = cell.str.len_chars() > self.max_length
-        return (pl.when(~too_long).then(cell),
-                pl.when(too_long).then(pl.lit(f"longer than {self.max_length} characters")))
+        # PostgreSQL's text cannot hold U+0000 (its COPY fails the whole load); the reader refuses
+        # NUL bytes only in a file's first 64 KiB, and a workbook cell can spell one (_x0000_).
+        nul = cell.str.contains("\x00", literal=True)
+        return (pl.when(~too_long & ~nul).then(cell),
+                pl.when(too_long).then(pl.lit(f"longer than {self.max_length} characters"))
+                .when(nul).then(pl.lit("contains a NUL character (byte 0), which text cannot "
+                                       "hold")))
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from data_access.ingest.base import (
     with_ancestry,
 )
 from data_access.ingest.errors import problems_frame
-from data_access.ingest.fields import Field, Integer, RegionCode
+from data_access.ingest.fields import INT32_MAX, Field, Integer, RegionCode
 from data_access.ingest.readers import ROW
 from data_access.ingest.voter_recap import MEN_ALIASES, TOTAL_ALIASES, WOMEN_ALIASES
 from data_access.store import upsert
@@ -33,11 +33,11 @@ FIELDS = (
     Field("village_code", RegionCode(("village",)),
           aliases=("kode desa", "kode kelurahan", "kode desa/kelurahan", "kode wilayah"),
           doc="the desa/kelurahan (with number)"),
-    Field("number", Integer(minimum=1), aliases=("no tps", "nomor tps", "tps"),
+    Field("number", Integer(minimum=1, maximum=INT32_MAX), aliases=("no tps", "nomor tps", "tps"),
           doc="the TPS number in its desa (with village_code)"),
-    Field("voters_male", Integer(), aliases=MEN_ALIASES, doc="men on the DPT (optional)"),
-    Field("voters_female", Integer(), aliases=WOMEN_ALIASES, doc="women (optional)"),
-    Field("voters_total", Integer(), aliases=TOTAL_ALIASES, doc="all voters (optional)"),
+    Field("voters_male", Integer(maximum=INT32_MAX), aliases=MEN_ALIASES, doc="men on the DPT (optional)"),
+    Field("voters_female", Integer(maximum=INT32_MAX), aliases=WOMEN_ALIASES, doc="women (optional)"),
+    Field("voters_total", Integer(maximum=INT32_MAX), aliases=TOTAL_ALIASES, doc="all voters (optional)"),
 )
 
 

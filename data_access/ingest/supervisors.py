@@ -21,7 +21,7 @@ from data_access.ingest.base import (
     region_codes,
     with_ancestry,
 )
-from data_access.ingest.fields import Field, Integer, RegionCode, level_of_code
+from data_access.ingest.fields import INT32_MAX, Field, Integer, RegionCode, level_of_code
 from data_access.ingest.vocabulary import BODY
 from data_access.store import upsert
 
@@ -32,7 +32,7 @@ FIELDS = (
           doc="the post's id in the source system"),
     Field("body", BODY, required=True, aliases=("lembaga", "jenis pengawas", "pengawas", "badan"),
           doc="bawaslu_province … ptps, or the Indonesian name"),
-    Field("seat", Integer(minimum=1), aliases=("kursi", "nomor kursi", "anggota ke"),
+    Field("seat", Integer(minimum=1, maximum=INT32_MAX), aliases=("kursi", "nomor kursi", "anggota ke"),
           doc="1 (Panwascam: 1–3); default 1"),
     Field("region_code", RegionCode(("province", "regency", "district", "village",
                                      "polling_station")), required=True,

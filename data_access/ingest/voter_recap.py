@@ -31,7 +31,7 @@ from data_access.ingest.base import (
     with_ancestry,
 )
 from data_access.ingest.errors import PROBLEM_SCHEMA, problems_frame
-from data_access.ingest.fields import Field, Integer, RegionCode, Text, level_of_code
+from data_access.ingest.fields import INT32_MAX, Field, Integer, RegionCode, Text, level_of_code
 from data_access.ingest.readers import ROW
 from data_access.ingest.vocabulary import VOTER_STAGE
 from data_access.store import upsert
@@ -52,7 +52,7 @@ FIELDS = (
     Field("voters_male", Integer(), aliases=MEN_ALIASES, doc="men (optional)"),
     Field("voters_female", Integer(), aliases=WOMEN_ALIASES, doc="women (optional)"),
     Field("voters_total", Integer(), required=True, aliases=TOTAL_ALIASES, doc="all voters"),
-    Field("polling_stations", Integer(), aliases=("jumlah tps", "tps"),
+    Field("polling_stations", Integer(maximum=INT32_MAX), aliases=("jumlah tps", "tps"),
           doc="number of TPS (optional)"),
 )
 

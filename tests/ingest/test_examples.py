@@ -37,14 +37,14 @@ def rows(payload: bytes) -> list[dict[str, str]]:
 @pytest.fixture()
 def fresh_store(store, tmp_path):
     """Drop the fixture's contents: a store holding only the reference, as after db init."""
-    store.path.unlink()
+    store.clear()
     settings = get_settings()
     if not (settings.reference_dir / "region_names_kpu_2024.csv").exists():
         pytest.skip(f"no reference files in {settings.reference_dir}")
     regions = reference.load_regions(settings.reference_dir)
     stations = reference.load_polling_stations(settings.reference_dir)
     load_reference(regions.filter(pl.col("province_code").is_in(list(DPT_2024))),
-                   stations.filter(pl.col("province_code") == "64"), url=store.url)
+                   stations.filter(pl.col("province_code") == "64"), url=store.writer_url)
     return store
 
 

@@ -8,6 +8,7 @@ import datetime as dt
 
 import polars as pl
 import pytest
+import sqlalchemy as sa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -134,3 +135,23 @@ def test_yes_no_and_text_length():
     assert parse(Boolean(), ["mungkin"]) == [(None, "not yes or no (ya/tidak)")]
     assert parse(Text(5), ["  abc ", "abcdef"]) == [("abc", None),
                                                      (None, "longer than 5 characters")]
+
+
+def test_text_with_a_nul_character_is_refused():
+    """No store's text holds U+0000 (PostgreSQL refuses it; found by loading a file with a NUL
+    byte past the reader's first 64 KiB into PostgreSQL)."""
+    assert parse(Text(20), ["KAB.\x00DUA", "KAB. DUA"]) == [
+        (None, "contains a NUL character (byte 0), which text cannot hold"), ("KAB. DUA", None)]
+
+
+def test_every_whole_number_stored_in_a_32_bit_column_has_a_maximum_that_fits():
+    """A bigger number must be the cell's problem: the store refused it with a conversion error
+    that failed the whole load with a traceback (DuckDB and PostgreSQL alike)."""
+    from data_access.ingest import KINDS
+
+    unbounded = [(kind.name, field.name) for kind in KINDS.values() if kind.table is not None
+                 for field in kind.fields if isinstance(field.type, Integer)
+                 and field.name in kind.table.c
+                 and type(kind.table.c[field.name].type) is sa.Integer
+                 and (field.type.maximum is None or field.type.maximum > 2**31 - 1)]
+    assert unbounded == []

@@ -207,3 +207,20 @@ def test_violation_workflow_must_hold_together(store, tmp_path):
         (5, "source", "not a known source: expected one of laporan, temuan"),
         (5, "region_code", "unknown region code: not in the store's region list"),
     }
+
+
+def test_a_number_too_large_for_the_store_is_a_rejected_cell(store, tmp_path):
+    """3.000.000.000 voters at one TPS, or as many TPS in a recap (a NIK pasted into a count,
+    say): the store's 32-bit column cannot hold it, so it is the cell's problem — it was a
+    conversion error from the store that failed the load with a traceback, on both engines."""
+    before = store.fingerprint()
+    with pytest.raises(IngestRejected) as rejected:
+        ingest("polling-stations", write(tmp_path, "tps.csv", "kode tps,jumlah pemilih\n"
+                                                              "91.01.01.2001.001,3.000.000.000\n"))
+    assert reasons(rejected) == {(2, "voters_total", "must be 2147483647 or less")}
+    with pytest.raises(IngestRejected) as rejected:
+        ingest("voter-recap", write(tmp_path, "rekap.csv", "kode,tahapan,total,jumlah tps\n"
+                                                           "91.01,DPT,5,3000000000\n"))
+    assert reasons(rejected) == {(2, "polling_stations", "must be 2147483647 or less")}
+    assert store.fingerprint() == before
+    assert store.left_behind() == []

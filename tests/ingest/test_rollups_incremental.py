@@ -11,6 +11,7 @@ fixture store is in tests/conftest.py).
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -39,15 +40,22 @@ def traced(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(supervision_reports, "AREA_REFRESH_SHARE", 1.0)
 
 
-@pytest.fixture
-def loaded_url(tmp_path: Path) -> Iterator[str]:
-    """A writable store holding the fixture rows (reports for obligations 1, 2, 4, 5, 7, 8, 10)."""
+@contextmanager
+def fixture_copy(folder: Path, name: str) -> Iterator[str]:
+    """The writer's URL of a new store holding the fixture rows (reports for obligations 1, 2, 4,
+    5, 7, 8, 10): a file in ``folder``, or a private schema on the server."""
     if not on_server():
-        yield fixture_store.build(tmp_path / "store.duckdb")
+        yield fixture_store.build(folder / f"{name}.duckdb")
         return
-    with private_schema("ingest") as (writer, _reader):
+    with private_schema(name) as (writer, _reader):
         load_frames(writer, fixture_store.frames())
         yield writer
+
+
+@pytest.fixture
+def loaded_url(tmp_path: Path) -> Iterator[str]:
+    with fixture_copy(tmp_path, "ingest") as url:
+        yield url
 
 
 def rollup_rows(conn: sa.Connection) -> dict[tuple, tuple[int, int, int]]:
@@ -217,8 +225,7 @@ def test_writing_only_the_changed_rows_gives_the_store_a_full_upsert_gives(
         (108, 8, date(2024, 2, 14), False), (110, 10, date(2024, 11, 28), False)]
     # The same file into a fresh copy of the fixture with the comparison switched off.
     monkeypatch.setattr(store, "UNCHANGED_SHARE", 2.0)
-    other = fixture_store.build(tmp_path / "other.duckdb") if not on_server() else None
-    if other is not None:
+    with fixture_copy(tmp_path, "other") as other:
         ingest("supervision-reports", path, url=other)
         assert store_digest(other, AUDIT_TABLES) == diffed
 
@@ -229,12 +236,13 @@ def reports_frame(rows: list[tuple]) -> pl.DataFrame:
         "submitted_on": pl.Date, "has_findings": pl.Boolean})
 
 
-def test_changed_rows_are_the_rows_not_stored_as_they_are(tmp_path):
+def test_changed_rows_are_the_rows_not_stored_as_they_are(loaded_url):
     """Every column counts, a null equals a null, and the frame's order is kept — whether the
-    file lists its rows in the table's order (compared row beside row) or not (by key)."""
+    file lists its rows in the table's order (on DuckDB compared row beside row) or not (by
+    key)."""
     from data_access.store import changed_rows
 
-    url = fixture_store.build(tmp_path / "s.duckdb")
+    url = loaded_url
     # The fixture's reports in the order they were stored; 104's number is emptied below.
     stored = [(101, 1, "1/LHP", date(2024, 2, 16), False), (102, 2, "2/LHP", date(2024, 2, 20),
               False), (104, 4, None, date(2024, 2, 17), False), (105, 5, "5/LHP",

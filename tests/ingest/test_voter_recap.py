@@ -48,13 +48,13 @@ def test_regency_recap_replaces_the_desa_rows_below_it(store, tmp_path):
 
 def test_total_row_that_does_not_add_up_rejects_the_file(store, tmp_path):
     path = write(tmp_path, "rekap.csv", REGENCY_RECAP.replace("1.236.667", "1.236.000"))
-    before = store.file_sha256()
+    before = store.fingerprint()
     with pytest.raises(IngestRejected) as rejected:
         ingest("voter-recap", path)
     assert rejected.value.result.messages == [
         "rekap.csv, row 4, column voters_total ('Jumlah Pemilih'): value '1236000': the total row "
         "says 1236000 but the rows add up to 1236667"]
-    assert store.file_sha256() == before
+    assert store.fingerprint() == before
 
 
 def test_row_level_problems_are_named_precisely(store, tmp_path):
