@@ -95,10 +95,12 @@ def writing(url: str | None = None, *, fresh: bool = False) -> Iterator[Connecti
                     # Statistics of the new rows first: without them the planner takes the
                     # national obligations for a small table and the rollup join runs 10x slower.
                     # A write that named its tables analyses those; the others are as they were.
-                    written = None if changes is None else [
+                    # An untracked write analyses every table of the store, by name: a bare
+                    # ANALYZE would read every table of the database, other schemas' included.
+                    written = sorted(schema.metadata.tables) if changes is None else [
                         t for t in sorted(changes) if t in schema.metadata.tables]
-                    if written is None or written:
-                        conn.exec_driver_sql("ANALYZE " + ", ".join(written or ()))
+                    if written:
+                        conn.exec_driver_sql("ANALYZE " + ", ".join(written))
                 refreshed = rollups.refresh(conn, changes)
                 _record_load(conn)
                 if server:
